@@ -1,0 +1,275 @@
+//! The HTTP envelope Turbine expects, built the way Swimlane's HTTP-action
+//! runner (`connector-def-runner`, on `requests`) builds it, so the same
+//! response serialises to the same JSON.
+
+use indexmap::IndexMap;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+
+use crate::transport::HttpResponse;
+
+/// The body of an envelope: parsed JSON when the body parses as JSON
+/// (whatever its `Content-Type`, as `response.json()` does), else text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    /// Serialised as `json_body`.
+    Json(Value),
+    /// Serialised as `response_text`.
+    Text(String),
+}
+
+/// One action's result: `status_code`, `response_headers`, `reason`, and
+/// `json_body` or `response_text`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope {
+    /// The HTTP status.
+    pub status_code: u16,
+    /// Every response header, names in canonical capitalised form
+    /// (`Content-Type`, `X-Request-Id`), repeated headers joined with `", "`.
+    pub response_headers: IndexMap<String, String>,
+    /// The reason phrase (`OK`, `Not Found`, ...).
+    pub reason: String,
+    /// The body.
+    pub body: Body,
+}
+
+impl Envelope {
+    /// Build the envelope of one HTTP response.
+    #[must_use]
+    pub fn from_response(response: HttpResponse) -> Envelope {
+        let response_headers = header_map(&response.headers);
+        let body = decode_body(
+            &response.body,
+            response_headers.get("Content-Type").map(String::as_str),
+        );
+        Envelope {
+            status_code: response.status,
+            reason: response
+                .reason
+                .unwrap_or_else(|| canonical_reason(response.status).to_owned()),
+            response_headers,
+            body,
+        }
+    }
+
+    /// True for 2xx statuses.
+    #[must_use]
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status_code)
+    }
+
+    /// The parsed body, when it was JSON.
+    #[must_use]
+    pub fn json_body(&self) -> Option<&Value> {
+        match &self.body {
+            Body::Json(value) => Some(value),
+            Body::Text(_) => None,
+        }
+    }
+
+    /// The body text, when it was not JSON.
+    #[must_use]
+    pub fn response_text(&self) -> Option<&str> {
+        match &self.body {
+            Body::Json(_) => None,
+            Body::Text(text) => Some(text),
+        }
+    }
+
+    /// The envelope as a JSON value with the keys in Turbine's order.
+    #[must_use]
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).expect("an envelope always serialises")
+    }
+}
+
+impl Serialize for Envelope {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("status_code", &self.status_code)?;
+        map.serialize_entry("response_headers", &self.response_headers)?;
+        map.serialize_entry("reason", &self.reason)?;
+        match &self.body {
+            Body::Json(value) => map.serialize_entry("json_body", value)?,
+            Body::Text(text) => map.serialize_entry("response_text", text)?,
+        }
+        map.end()
+    }
+}
+
+/// Headers as `requests` shows them: in arrival order, repeated names joined
+/// with `", "` at the first one's place, values decoded as ISO-8859-1 (as
+/// Python's `http.client` does). Names are canonicalised because HTTP
+/// clients below us lowercase them; servers send them capitalised.
+fn header_map(headers: &[(String, Vec<u8>)]) -> IndexMap<String, String> {
+    let mut map: IndexMap<String, String> = IndexMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let value = latin1(value);
+        match map.entry(canonical_header_name(name)) {
+            indexmap::map::Entry::Occupied(mut entry) => {
+                let joined = entry.get_mut();
+                joined.push_str(", ");
+                joined.push_str(&value);
+            }
+            indexmap::map::Entry::Vacant(entry) => {
+                entry.insert(value);
+            }
+        }
+    }
+    map
+}
+
+/// `content-type` → `Content-Type`, `x-request-id` → `X-Request-Id`, with
+/// the few names whose usual spelling is not plain title case.
+#[must_use]
+pub fn canonical_header_name(name: &str) -> String {
+    const IRREGULAR: [&str; 8] = [
+        "ETag",
+        "WWW-Authenticate",
+        "Content-MD5",
+        "DNT",
+        "TE",
+        "X-XSS-Protection",
+        "X-UA-Compatible",
+        "X-DNS-Prefetch-Control",
+    ];
+    if let Some(known) = IRREGULAR
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(name))
+    {
+        return (*known).to_owned();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = true;
+    for c in name.chars() {
+        if upper_next {
+            out.push(c.to_ascii_uppercase());
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+        upper_next = c == '-';
+    }
+    out
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&byte| char::from(byte)).collect()
+}
+
+/// `json_body` when the bytes parse as JSON, else `response_text` decoded as
+/// `requests` decodes `response.text`.
+fn decode_body(bytes: &[u8], content_type: Option<&str>) -> Body {
+    // `response.json()` detects and skips a UTF-8 byte order mark.
+    let json_bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match serde_json::from_slice::<Value>(json_bytes) {
+        Ok(value) => Body::Json(value),
+        Err(_) => Body::Text(decode_text(bytes, content_type)),
+    }
+}
+
+/// `requests`' rule: the `charset` of `Content-Type` if given; else
+/// ISO-8859-1 for `text/*`; else UTF-8. Unsupported charsets fall back to
+/// UTF-8 with replacement characters.
+fn decode_text(bytes: &[u8], content_type: Option<&str>) -> String {
+    let content_type = content_type.unwrap_or("").to_ascii_lowercase();
+    let charset = content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        (key.trim() == "charset").then(|| value.trim().trim_matches(['"', '\'']).to_owned())
+    });
+    let latin = match charset.as_deref() {
+        Some("iso-8859-1" | "latin-1" | "latin1" | "iso8859-1" | "l1") => true,
+        Some(_) => false,
+        None => content_type.contains("text"),
+    };
+    if latin {
+        latin1(bytes)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+/// The standard reason phrase for a status, `""` for unknown ones.
+#[must_use]
+pub fn canonical_reason(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|code| code.canonical_reason())
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
+        HttpResponse {
+            status: 200,
+            reason: None,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.as_bytes().to_vec()))
+                .collect(),
+            body: body.to_vec().into(),
+        }
+    }
+
+    #[test]
+    fn header_names_and_repeats() {
+        let envelope = Envelope::from_response(response(
+            &[
+                ("content-type", "application/json"),
+                ("x-request-id", "a"),
+                ("set-cookie", "a=1"),
+                ("etag", "x"),
+                ("set-cookie", "b=2"),
+            ],
+            b"[]",
+        ));
+        let names: Vec<&str> = envelope
+            .response_headers
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            names,
+            ["Content-Type", "X-Request-Id", "Set-Cookie", "ETag"]
+        );
+        assert_eq!(envelope.response_headers["Set-Cookie"], "a=1, b=2");
+        assert_eq!(envelope.reason, "OK");
+    }
+
+    #[test]
+    fn json_whatever_the_content_type_else_text() {
+        let json =
+            Envelope::from_response(response(&[("content-type", "text/plain")], b" {\"a\": 1} "));
+        assert_eq!(json.json_body(), Some(&serde_json::json!({"a": 1})));
+        let bom = Envelope::from_response(response(&[], b"\xEF\xBB\xBF[1]"));
+        assert_eq!(bom.json_body(), Some(&serde_json::json!([1])));
+        let html = Envelope::from_response(response(
+            &[("content-type", "text/html")],
+            "caf\u{e9}".as_bytes(),
+        ));
+        assert_eq!(
+            html.response_text(),
+            Some("caf\u{c3}\u{a9}"),
+            "text/* without charset is latin-1, as in requests"
+        );
+        let utf8 = Envelope::from_response(response(
+            &[("content-type", "text/html; charset=UTF-8")],
+            "caf\u{e9}".as_bytes(),
+        ));
+        assert_eq!(utf8.response_text(), Some("caf\u{e9}"));
+        let empty = Envelope::from_response(response(&[], b""));
+        assert_eq!(empty.response_text(), Some(""));
+    }
+
+    #[test]
+    fn serialises_in_turbine_key_order() {
+        let envelope =
+            Envelope::from_response(response(&[("x-request-id", "r1")], b"{\"b\":1,\"a\":2}"));
+        assert_eq!(
+            serde_json::to_string(&envelope).unwrap(),
+            r#"{"status_code":200,"response_headers":{"X-Request-Id":"r1"},"reason":"OK","json_body":{"b":1,"a":2}}"#
+        );
+    }
+}
