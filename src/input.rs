@@ -61,13 +61,15 @@ impl ActionInput {
         let object = match value {
             Value::Null => return Ok(ActionInput::default()),
             Value::Object(object) => object,
-            other => return Err(Error::invalid_input(
-                "inputs",
-                format!(
+            other => {
+                return Err(Error::invalid_input(
+                    "inputs",
+                    format!(
                     "expected a JSON object with path_parameters / parameters / headers, got {}",
                     json_type_name(&other)
                 ),
-            )),
+                ))
+            }
         };
         let mut input = ActionInput::default();
         for (key, value) in object {

@@ -100,9 +100,11 @@ impl Formatter for PythonFormatter {
     }
 }
 
-/// Python's `repr(float)`: the shortest digits that round-trip, in fixed
-/// notation with a `.0` when the decimal exponent is in `-4..16`, else
-/// `d.ddde+XX` with a signed, two-digit-minimum exponent.
+/// Python's `repr(float)`: the shortest digits that round-trip (closest to
+/// the exact value when several are shortest; ryu agrees with CPython here,
+/// Rust's `{:e}` does not always), in fixed notation with a `.0` when the
+/// decimal exponent is in `-4..16`, else `d.ddde+XX` with a signed exponent
+/// of at least two digits.
 fn python_float_repr(value: f64) -> String {
     if value.is_nan() {
         return "NaN".to_owned();
@@ -110,20 +112,18 @@ fn python_float_repr(value: f64) -> String {
     if value.is_infinite() {
         return if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
     }
-    // Rust's `{:e}` gives the same shortest round-trip digits as Python.
-    let scientific = format!("{value:e}");
-    let (mantissa, exponent) = scientific.split_once('e').expect("{:e} has an exponent");
-    let exponent: i32 = exponent.parse().expect("{:e} exponent is an integer");
-    let (sign, mantissa) = mantissa
-        .strip_prefix('-')
-        .map_or(("", mantissa), |rest| ("-", rest));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if value.is_sign_negative() { "-" } else { "" };
+    if value == 0.0 {
+        return format!("{sign}0.0");
+    }
+    let mut buffer = ryu::Buffer::new();
+    let (digits, exponent) = shortest_digits(buffer.format_finite(value.abs()));
     if (-4..16).contains(&exponent) {
         let point = exponent + 1; // digits before the decimal point
         let text = if point <= 0 {
             format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
         } else {
-            let point = point as usize;
+            let point = point.unsigned_abs() as usize;
             if digits.len() > point {
                 format!("{}.{}", &digits[..point], &digits[point..])
             } else {
@@ -132,12 +132,37 @@ fn python_float_repr(value: f64) -> String {
         };
         format!("{sign}{text}")
     } else {
+        let mantissa = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits
+        };
         let exponent_sign = if exponent < 0 { '-' } else { '+' };
         format!(
             "{sign}{mantissa}e{exponent_sign}{:02}",
             exponent.unsigned_abs()
         )
     }
+}
+
+/// Split ryu's text of a positive, non-zero number (`"123.45"`,
+/// `"0.0001"`, `"1.5e-7"`, `"1e16"`) into its significant digits and the
+/// decimal exponent of the first digit.
+fn shortest_digits(text: &str) -> (String, i32) {
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (
+            mantissa,
+            exponent.parse::<i32>().expect("ryu exponents are integers"),
+        ),
+        None => (text, 0),
+    };
+    let integer_len = mantissa.find('.').unwrap_or(mantissa.len());
+    let all: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let leading_zeros = all.len() - all.trim_start_matches('0').len();
+    let digits = all[leading_zeros..].trim_end_matches('0').to_owned();
+    let integer_len = i32::try_from(integer_len).expect("short");
+    let leading_zeros = i32::try_from(leading_zeros).expect("short");
+    (digits, integer_len - leading_zeros - 1 + exponent)
 }
 
 #[cfg(test)]

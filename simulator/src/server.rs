@@ -1,0 +1,247 @@
+//! The accept loop, per-connection keep-alive handling, faults and the request log.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+
+use crate::cache::RenderCache;
+use crate::control;
+use crate::data::Dataset;
+use crate::faults::{Fault, FaultState};
+use crate::http::{self, read_request, write_response, ReadOutcome, Request, Response};
+use crate::rng::Rng;
+use crate::routes;
+
+/// Most requests kept in the log (oldest dropped first).
+const MAX_LOG: usize = 200_000;
+
+/// One API request as the simulator received it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedRequest {
+    /// The method, e.g. `GET`.
+    pub method: String,
+    /// The path without the query string.
+    pub path: String,
+    /// The raw query string exactly as received (`""` if none).
+    pub query: String,
+    /// Headers as received, with the `Authorization` value replaced by `<redacted>`.
+    pub headers: Vec<(String, String)>,
+    /// Whether the bearer token matched.
+    pub authorized: bool,
+}
+
+impl RecordedRequest {
+    /// The first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// State shared by the server tasks and the [`crate::Simulator`] handle.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) token: String,
+    pub(crate) dataset: Arc<Dataset>,
+    pub(crate) faults: FaultState,
+    pub(crate) cache: RenderCache,
+    pub(crate) cursor_mask: u64,
+    log: Mutex<VecDeque<RecordedRequest>>,
+    counter: AtomicU64,
+    pub(crate) shutdown: Notify,
+    stopped: (Mutex<bool>, Condvar),
+}
+
+impl Shared {
+    pub(crate) fn new(
+        token: String,
+        seed: u64,
+        dataset: Arc<Dataset>,
+        faults: FaultState,
+    ) -> Shared {
+        Shared {
+            token,
+            dataset,
+            faults,
+            cache: RenderCache::default(),
+            cursor_mask: Rng::new(seed, 99).next_u64() & 0x0FFF_FFFF_FFFF_FFFF,
+            log: Mutex::new(VecDeque::new()),
+            counter: AtomicU64::new(0),
+            shutdown: Notify::new(),
+            stopped: (Mutex::new(false), Condvar::new()),
+        }
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) fn clear_requests(&self) {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn record(&self, req: &Request, authorized: bool) {
+        let headers = req
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                if n.eq_ignore_ascii_case("authorization") {
+                    (n.clone(), "<redacted>".to_string())
+                } else {
+                    (n.clone(), v.clone())
+                }
+            })
+            .collect();
+        let entry = RecordedRequest {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            query: req.query.clone(),
+            headers,
+            authorized,
+        };
+        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        if log.len() >= MAX_LOG {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    fn authorized(&self, req: &Request) -> bool {
+        let Some(value) = req.header("authorization") else {
+            return false;
+        };
+        let value = value.trim();
+        match value.split_once(' ') {
+            Some((scheme, token)) => {
+                scheme.eq_ignore_ascii_case("bearer") && token.trim() == self.token
+            }
+            None => false,
+        }
+    }
+
+    pub(crate) fn mark_stopped(&self) {
+        *self.stopped.0.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.stopped.1.notify_all();
+    }
+
+    pub(crate) fn wait_stopped(&self) {
+        let mut stopped = self.stopped.0.lock().unwrap_or_else(|e| e.into_inner());
+        while !*stopped {
+            stopped = self
+                .stopped
+                .1
+                .wait(stopped)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Accept connections until [`Shared::shutdown`] is notified.
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        tokio::select! {
+            _ = shared.shutdown.notified() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    tokio::spawn(connection(stream, shared.clone()));
+                }
+                // Out of file descriptors and the like: back off briefly.
+                Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+            },
+        }
+    }
+}
+
+async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
+    let mut buf = Vec::new();
+    loop {
+        let req = match read_request(&mut stream, &mut buf).await {
+            Ok(ReadOutcome::Request(r)) => r,
+            Ok(ReadOutcome::Closed | ReadOutcome::Malformed) | Err(_) => return,
+        };
+        let n = shared.counter.fetch_add(1, Ordering::Relaxed) + 1;
+        let request_id = format!("sim-{n}");
+        let close = !req.keep_alive;
+        let control = req.path == "/_sim" || req.path.starts_with("/_sim/");
+        let (resp, stop) = if control {
+            control::handle(&shared, &req)
+        } else {
+            match api(&shared, &req).await {
+                Some(r) => (r, false),
+                None => return, // Fault::Reset: drop the connection unanswered.
+            }
+        };
+        if write_response(&mut stream, &resp, &request_id, close || stop)
+            .await
+            .is_err()
+        {
+            return;
+        }
+        if stop {
+            shared.shutdown.notify_one();
+        }
+        if close || stop {
+            let _ = stream.shutdown().await;
+            return;
+        }
+    }
+}
+
+const HTML_503: &str = "<!DOCTYPE html>\n<html><head><title>Down for maintenance</title></head>\
+<body><h1>We'll be back soon</h1><p>KnowBe4 is undergoing scheduled maintenance.</p></body></html>\n";
+
+/// An API request: log it, apply any fault, route it. `None` means reset the connection.
+async fn api(shared: &Shared, req: &Request) -> Option<Response> {
+    let authorized = shared.authorized(req);
+    shared.record(req, authorized);
+    let resp = match shared.faults.check(&req.path) {
+        None => routes::handle(shared, req, authorized),
+        Some(Fault::Status {
+            status,
+            retry_after,
+        }) => {
+            let msg = match http::reason(status) {
+                "Unknown" => format!("Simulated error {status}"),
+                r => r.to_string(),
+            };
+            let r = Response::error(status, &msg);
+            match retry_after {
+                Some(v) => r.with_header("Retry-After", v),
+                None => r,
+            }
+        }
+        Some(Fault::Html503) => Response {
+            status: 503,
+            content_type: "text/html; charset=utf-8",
+            headers: Vec::new(),
+            body: Bytes::from_static(HTML_503.as_bytes()),
+        },
+        Some(Fault::Slow { delay_ms }) => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            routes::handle(shared, req, authorized)
+        }
+        Some(Fault::TruncatedJson) => {
+            let mut r = routes::handle(shared, req, authorized);
+            r.body = r.body.slice(..r.body.len() / 2);
+            r
+        }
+        Some(Fault::InvalidJson) => Response::json(200, Bytes::from_static(b"{\"oops\": nope}")),
+        Some(Fault::Reset) => return None,
+    };
+    Some(resp)
+}
