@@ -310,3 +310,13 @@ fn errors_never_show_the_token() {
         assert!(!format!("{request:?}").contains(token));
     }
 }
+
+#[test]
+fn a_failed_tls_handshake_is_a_tls_error() {
+    // The simulator speaks plain HTTP: an https:// client fails its handshake.
+    let sim = simulator();
+    let url = sim.url().replace("http://", "https://");
+    let client = Client::new(ClientConfig::builder().url(url).token("t").build().unwrap()).unwrap();
+    let err = run(&client, "get_all_policies", json!({})).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+}
