@@ -1,0 +1,1 @@
+//! The Python binding (in progress; see issue 3).

@@ -1,0 +1,1 @@
+//! The WASM binding (in progress; see issue 4).
