@@ -9,6 +9,9 @@ pub enum Location {
     Path,
     /// Goes in the query string (Turbine's `parameters`).
     Query,
+    /// Given in Turbine's `parameters` but applied by the connector, not sent:
+    /// filters the API cannot do, paging over a combined list, report options.
+    Local,
 }
 
 impl Location {
@@ -17,7 +20,7 @@ impl Location {
     pub fn group(self) -> &'static str {
         match self {
             Location::Path => "path_parameters",
-            Location::Query => "parameters",
+            Location::Query | Location::Local => "parameters",
         }
     }
 }
@@ -35,7 +38,53 @@ pub enum InputKind {
     PerPage,
     /// Cursor paging: `true` to start, or a cursor string from `_metadata.next_cursor`.
     Cursor,
+    /// A training campaign status, case-insensitive (see [`CAMPAIGN_STATUSES`]).
+    CampaignStatus,
+    /// A training enrollment status, case-insensitive (see [`ENROLLMENT_STATUSES`]).
+    EnrollmentStatus,
+    /// A module content type, case-insensitive (see [`MODULE_TYPES`]).
+    ModuleType,
+    /// Where a module comes from: `store_purchase` or `policy`.
+    ModuleSource,
+    /// Several ids: a JSON array of ids or a comma-separated string.
+    IdList,
+    /// A date `YYYY-MM-DD` or a UTC time `YYYY-MM-DDTHH:MM:SS(.sss)Z`.
+    Date,
 }
+
+/// Training campaign statuses (the lifecycle created → scheduled → active →
+/// closed → archived; created can be canceled). `Cancelled` is accepted too.
+pub const CAMPAIGN_STATUSES: [&str; 6] = [
+    "Created",
+    "Scheduled",
+    "Active",
+    "Closed",
+    "Archived",
+    "Canceled",
+];
+
+/// Training enrollment statuses.
+pub const ENROLLMENT_STATUSES: [&str; 5] = [
+    "Passed",
+    "Completed",
+    "In Progress",
+    "Not Started",
+    "Past Due",
+];
+
+/// Module content types, as the training guide names them.
+pub const MODULE_TYPES: [&str; 7] = [
+    "Training Module",
+    "Video",
+    "Game",
+    "Assessment",
+    "Policy",
+    "Newsletter",
+    "Poster",
+];
+
+/// Where a module comes from.
+pub const MODULE_SOURCES: [&str; 2] = ["store_purchase", "policy"];
 
 impl InputKind {
     /// The JSON Schema type of this kind, for manifests and docs.
@@ -44,7 +93,25 @@ impl InputKind {
         match self {
             InputKind::Id | InputKind::Page | InputKind::PerPage => "integer",
             InputKind::Bool => "boolean",
-            InputKind::Cursor => "string",
+            InputKind::Cursor
+            | InputKind::CampaignStatus
+            | InputKind::EnrollmentStatus
+            | InputKind::ModuleType
+            | InputKind::ModuleSource
+            | InputKind::IdList
+            | InputKind::Date => "string",
+        }
+    }
+
+    /// The values an input of this kind may take, when they are a fixed list.
+    #[must_use]
+    pub fn allowed_values(self) -> Option<&'static [&'static str]> {
+        match self {
+            InputKind::CampaignStatus => Some(&CAMPAIGN_STATUSES),
+            InputKind::EnrollmentStatus => Some(&ENROLLMENT_STATUSES),
+            InputKind::ModuleType => Some(&MODULE_TYPES),
+            InputKind::ModuleSource => Some(&MODULE_SOURCES),
+            _ => None,
         }
     }
 }
@@ -78,6 +145,19 @@ pub enum Paging {
     PagesOrCursor,
 }
 
+/// What runs an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handler {
+    /// One endpoint: the request(s) the table describes, then local filters.
+    Http,
+    /// The union of store purchases and uploaded policies.
+    Modules,
+    /// One module, from its source's endpoint.
+    Module,
+    /// Compliance figures computed from campaigns and enrollments.
+    ComplianceReport,
+}
+
 /// One action of the connector.
 #[derive(Clone, Copy, Debug)]
 pub struct ActionSpec {
@@ -98,6 +178,11 @@ pub struct ActionSpec {
     /// Query inputs the connector sends when pulling every page and the user
     /// did not set them (see `get_all_training_campaigns`).
     pub all_pages_defaults: &'static [(&'static str, &'static str)],
+    /// What runs it. For composite handlers `endpoint` is the main endpoint
+    /// and `also_reads` lists the others.
+    pub handler: Handler,
+    /// Further endpoints a composite action reads.
+    pub also_reads: &'static [&'static str],
 }
 
 impl ActionSpec {
@@ -135,6 +220,16 @@ const fn query(name: &'static str, kind: InputKind, description: &'static str) -
     }
 }
 
+const fn local(name: &'static str, kind: InputKind, description: &'static str) -> InputSpec {
+    InputSpec {
+        name,
+        location: Location::Local,
+        kind,
+        required: false,
+        description,
+    }
+}
+
 const PAGE: InputSpec = query(
     "page",
     InputKind::Page,
@@ -157,6 +252,8 @@ pub static ACTIONS: &[ActionSpec] = &[
         inputs: &[path_id("policy_id", "The policy's id.")],
         paging: Paging::None,
         all_pages_defaults: &[],
+        handler: Handler::Http,
+        also_reads: &[],
     },
     ActionSpec {
         name: "get_a_specific_training_campaign",
@@ -167,6 +264,8 @@ pub static ACTIONS: &[ActionSpec] = &[
         inputs: &[path_id("campaign_id", "The training campaign's id.")],
         paging: Paging::None,
         all_pages_defaults: &[],
+        handler: Handler::Http,
+        also_reads: &[],
     },
     ActionSpec {
         name: "get_a_specific_training_enrollment",
@@ -184,6 +283,8 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         paging: Paging::None,
         all_pages_defaults: &[],
+        handler: Handler::Http,
+        also_reads: &[],
     },
     ActionSpec {
         name: "get_account_risk_score_history",
@@ -198,6 +299,8 @@ pub static ACTIONS: &[ActionSpec] = &[
         )],
         paging: Paging::None,
         all_pages_defaults: &[],
+        handler: Handler::Http,
+        also_reads: &[],
     },
     ActionSpec {
         name: "get_all_policies",
@@ -208,6 +311,8 @@ pub static ACTIONS: &[ActionSpec] = &[
         inputs: &[PAGE, PER_PAGE],
         paging: Paging::Pages,
         all_pages_defaults: &[],
+        handler: Handler::Http,
+        also_reads: &[],
     },
     ActionSpec {
         name: "get_all_training_campaigns",
@@ -228,9 +333,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
             PAGE,
             PER_PAGE,
+            local(
+                "status",
+                InputKind::CampaignStatus,
+                "Only campaigns in this status (Created, Scheduled, Active, Closed, Archived, Canceled; any case). \
+                 The API cannot filter by status: the connector filters the records it fetched (all of them, or \
+                 the one page asked for).",
+            ),
         ],
         paging: Paging::Pages,
         all_pages_defaults: &[("exclude_percentages", "true")],
+        handler: Handler::Http,
+        also_reads: &[],
     },
     ActionSpec {
         name: "get_all_training_enrollments",
@@ -267,12 +381,128 @@ pub static ACTIONS: &[ActionSpec] = &[
                 "Cursor paging: \"true\" to start, or a next_cursor value to resume. The connector follows \
                  next_cursor to the end and returns the records as one array.",
             ),
+            local(
+                "status",
+                InputKind::EnrollmentStatus,
+                "Only enrollments in this status (Passed, Completed, In Progress, Not Started, Past Due; any case). \
+                 The API cannot filter by status: the connector filters the records it fetched (all of them, or \
+                 the one page asked for).",
+            ),
         ],
         paging: Paging::PagesOrCursor,
         all_pages_defaults: &[],
+        handler: Handler::Http,
+        also_reads: &[],
+    },
+    ActionSpec {
+        name: "get_all_store_purchases",
+        title: "Get All Store Purchases",
+        description: "Returns every store purchase (training modules, videos, games, assessments, newsletters, \
+                      posters bought from the KnowBe4 store), fetching all pages, or one page when page or per_page \
+                      is given. Records keep KnowBe4's id key, store_purchase_id or store_purchased_id.",
+        method: "GET",
+        endpoint: "/v1/training/store_purchases",
+        inputs: &[PAGE, PER_PAGE],
+        paging: Paging::Pages,
+        all_pages_defaults: &[],
+        handler: Handler::Http,
+        also_reads: &[],
+    },
+    ActionSpec {
+        name: "get_a_specific_store_purchase",
+        title: "Get A Specific Store Purchase",
+        description: "Returns one store purchase by its id.",
+        method: "GET",
+        endpoint: "/v1/training/store_purchases/{{store_purchase_id}}",
+        inputs: &[path_id("store_purchase_id", "The store purchase's id.")],
+        paging: Paging::None,
+        all_pages_defaults: &[],
+        handler: Handler::Http,
+        also_reads: &[],
+    },
+    ActionSpec {
+        name: "get_all_modules",
+        title: "Get All Modules",
+        description: "Returns training modules: KnowBe4 has no modules endpoint, so this is the union of all store \
+                      purchases and all uploaded policies, store purchases first, each as {source, module_id, name, \
+                      type, record} where record is the API's record untouched. Filter with type; page and per_page \
+                      page through the combined list (the connector fetches both lists whole).",
+        method: "GET",
+        endpoint: "/v1/training/store_purchases",
+        inputs: &[
+            local(
+                "type",
+                InputKind::ModuleType,
+                "Only modules of this type: Training Module, Video, Game, Assessment, Policy, Newsletter, Poster (any case).",
+            ),
+            local("page", InputKind::Page, "Return only this page of the combined list (1-based)."),
+            local(
+                "per_page",
+                InputKind::PerPage,
+                "Page size for page (1-500, default 100 when page is given).",
+            ),
+        ],
+        paging: Paging::None,
+        all_pages_defaults: &[],
+        handler: Handler::Modules,
+        also_reads: &["/v1/training/policies"],
+    },
+    ActionSpec {
+        name: "get_a_specific_module",
+        title: "Get A Specific Module",
+        description: "Returns one module as {source, module_id, name, type, record}: a store purchase or an uploaded \
+                      policy, as source says.",
+        method: "GET",
+        endpoint: "/v1/training/store_purchases/{{module_id}}",
+        inputs: &[
+            path_id("module_id", "The store purchase id or policy id."),
+            InputSpec {
+                name: "source",
+                location: Location::Local,
+                kind: InputKind::ModuleSource,
+                required: true,
+                description: "store_purchase or policy.",
+            },
+        ],
+        paging: Paging::None,
+        all_pages_defaults: &[],
+        handler: Handler::Module,
+        also_reads: &["/v1/training/policies/{{module_id}}"],
+    },
+    ActionSpec {
+        name: "get_training_compliance_report",
+        title: "Get Training Compliance Report",
+        description: "Computes compliance for one campaign, several, or all, from their enrollments in one streaming \
+                      pass: counts by status, completion rate, who needs a reminder (Not Started or In Progress past \
+                      the deadline, and Past Due without completion), the past-due-but-completed cases, time spent \
+                      (median, p90) and the same per content type and per campaign.",
+        method: "GET",
+        endpoint: "/v1/training/enrollments",
+        inputs: &[
+            local("campaign_id", InputKind::Id, "Report on this campaign only."),
+            local(
+                "campaign_ids",
+                InputKind::IdList,
+                "Report on these campaigns (comma-separated ids or a JSON array). Without campaign_id or \
+                 campaign_ids: all campaigns.",
+            ),
+            local(
+                "as_of",
+                InputKind::Date,
+                "The moment deadlines are judged against (YYYY-MM-DD or UTC time); default: now.",
+            ),
+            local(
+                "exclude_archived_users",
+                InputKind::Bool,
+                "Leave out enrollments of archived users.",
+            ),
+        ],
+        paging: Paging::None,
+        all_pages_defaults: &[],
+        handler: Handler::ComplianceReport,
+        also_reads: &["/v1/training/campaigns", "/v1/training/store_purchases"],
     },
 ];
-
 /// The action called `name`.
 #[must_use]
 pub fn find(name: &str) -> Option<&'static ActionSpec> {
@@ -313,9 +543,17 @@ mod tests {
                 "duplicate input in {}",
                 action.name
             );
-            let paged = action.input("page").is_some();
+            let paged = action
+                .input("page")
+                .is_some_and(|page| page.location == Location::Query);
             assert_eq!(paged, action.paging != Paging::None, "{}", action.name);
+            assert_eq!(
+                action.handler == Handler::Http,
+                action.also_reads.is_empty(),
+                "{}",
+                action.name
+            );
         }
-        assert_eq!(ACTIONS.len(), 7);
+        assert_eq!(ACTIONS.len(), 12);
     }
 }

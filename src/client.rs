@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::actions::Handler;
 use crate::config::ClientConfig;
 use crate::envelope::Envelope;
 use crate::error::Result;
@@ -68,7 +69,18 @@ impl Client {
     /// request is sent; any HTTP status comes back as an envelope.
     pub async fn run_action(&self, action: &str, input: &ActionInput) -> Result<Envelope> {
         let prepared = prepare(action, input)?;
-        pagination::execute(self, &prepared).await
+        match prepared.action.handler {
+            Handler::Http => {
+                let mut envelope = pagination::execute(self, &prepared).await?;
+                crate::filters::apply_status(&prepared, &mut envelope);
+                Ok(envelope)
+            }
+            Handler::Modules => crate::modules::all(self, &prepared).await,
+            Handler::Module => crate::modules::one(self, &prepared).await,
+            Handler::ComplianceReport => crate::report::run(self, &prepared)
+                .await
+                .map_err(|err| err.in_action(prepared.action.name)),
+        }
     }
 
     /// Like [`run_action`](Client::run_action), with the input as a JSON

@@ -4,7 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::actions::{self, ActionSpec, InputKind, InputSpec, Location, Paging, MAX_PER_PAGE};
+use crate::actions::{
+    self, ActionSpec, Handler, InputKind, InputSpec, Location, Paging, MAX_PER_PAGE,
+};
+use crate::dates;
 use crate::error::{Error, Result};
 
 /// An action's inputs, grouped as Turbine groups them.
@@ -154,6 +157,29 @@ pub(crate) struct Prepared {
     /// Extra headers, checked.
     pub headers: Vec<(String, String)>,
     pub mode: Mode,
+    /// Inputs the connector applies itself, checked and in canonical form
+    /// (statuses and types in the table's spelling, ids as digits).
+    pub local: Vec<(&'static str, String)>,
+    /// The path inputs as they were written into `path`.
+    pub path_values: Vec<(&'static str, String)>,
+}
+
+impl Prepared {
+    /// The checked value of a path input.
+    pub fn path_value(&self, name: &str) -> Option<&str> {
+        self.path_values
+            .iter()
+            .find(|(given, _)| *given == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The canonical value of a local input, if given.
+    pub fn local(&self, name: &str) -> Option<&str> {
+        self.local
+            .iter()
+            .find(|(given, _)| *given == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// Headers the connector owns; a user header may not replace them.
@@ -192,8 +218,19 @@ fn prepare_for(action: &'static ActionSpec, input: &ActionInput) -> Result<Prepa
     }
     check_names(action, &input.path_parameters, Location::Path)?;
     check_names(action, &input.parameters, Location::Query)?;
+    let mut local = Vec::new();
+    for spec in action.inputs_in(Location::Local) {
+        match input.parameters.get(spec.name) {
+            None | Some(Value::Null) if spec.required => {
+                return Err(Error::invalid_input(spec.name, "is required"));
+            }
+            None | Some(Value::Null) => {}
+            Some(value) => local.push((spec.name, local_value(spec, value)?)),
+        }
+    }
 
     let mut path = String::with_capacity(action.endpoint.len() + 16);
+    let mut path_values = Vec::new();
     let mut rest = action.endpoint;
     while let Some(start) = rest.find("{{") {
         path.push_str(&rest[..start]);
@@ -211,6 +248,7 @@ fn prepare_for(action: &'static ActionSpec, input: &ActionInput) -> Result<Prepa
             Some(value) => wire_value(spec, value)?,
         };
         path.push_str(&value);
+        path_values.push((spec.name, value));
         rest = &after[end + 2..];
     }
     path.push_str(rest);
@@ -223,6 +261,9 @@ fn prepare_for(action: &'static ActionSpec, input: &ActionInput) -> Result<Prepa
             continue;
         }
         let spec = action.input(name).expect("checked by check_names");
+        if spec.location == Location::Local {
+            continue;
+        }
         let wire = wire_value(spec, value)?;
         match spec.kind {
             InputKind::Page | InputKind::PerPage => page_given = true,
@@ -236,6 +277,7 @@ fn prepare_for(action: &'static ActionSpec, input: &ActionInput) -> Result<Prepa
     }
 
     let mode = match (action.paging, page_given, cursor) {
+        _ if action.handler != Handler::Http => Mode::Single,
         (Paging::None, _, _) => Mode::Single,
         (_, true, Some(_)) => {
             return Err(Error::invalid_input(
@@ -261,6 +303,8 @@ fn prepare_for(action: &'static ActionSpec, input: &ActionInput) -> Result<Prepa
         query,
         headers: check_headers(&input.headers)?,
         mode,
+        local,
+        path_values,
     })
 }
 
@@ -269,7 +313,7 @@ fn prepare_for(action: &'static ActionSpec, input: &ActionInput) -> Result<Prepa
 fn check_names(action: &ActionSpec, values: &Map<String, Value>, location: Location) -> Result<()> {
     for name in values.keys() {
         match action.input(name) {
-            Some(spec) if spec.location == location => {}
+            Some(spec) if spec.location.group() == location.group() => {}
             Some(spec) => {
                 return Err(Error::invalid_input(
                     name.clone(),
@@ -281,7 +325,12 @@ fn check_names(action: &ActionSpec, values: &Map<String, Value>, location: Locat
                 ))
             }
             None => {
-                let expected: Vec<&str> = action.inputs_in(location).map(|i| i.name).collect();
+                let expected: Vec<&str> = action
+                    .inputs
+                    .iter()
+                    .filter(|i| i.location.group() == location.group())
+                    .map(|i| i.name)
+                    .collect();
                 let expected = if expected.is_empty() {
                     "this action takes none".to_owned()
                 } else {
@@ -314,6 +363,12 @@ fn wire_value(spec: &InputSpec, value: &Value) -> Result<String> {
             Ok(size.to_string())
         }
         InputKind::Bool => Ok(boolean(name, value)?.to_string()),
+        InputKind::CampaignStatus
+        | InputKind::EnrollmentStatus
+        | InputKind::ModuleType
+        | InputKind::ModuleSource
+        | InputKind::IdList
+        | InputKind::Date => local_value(spec, value),
         InputKind::Cursor => match value {
             Value::Bool(true) => Ok("true".to_owned()),
             Value::String(text) if !text.is_empty() && !text.chars().any(char::is_control) => {
@@ -325,6 +380,93 @@ fn wire_value(spec: &InputSpec, value: &Value) -> Result<String> {
             )),
         },
     }
+}
+
+/// Check a value the connector applies itself and give its canonical form.
+fn local_value(spec: &InputSpec, value: &Value) -> Result<String> {
+    let name = spec.name;
+    if let Some(allowed) = spec.kind.allowed_values() {
+        let Value::String(text) = value else {
+            return Err(Error::invalid_input(
+                name,
+                format!(
+                    "must be one of {}, got {}",
+                    allowed.join(", "),
+                    shown(value)
+                ),
+            ));
+        };
+        return canonical_choice(spec.kind, text, allowed)
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Error::invalid_input(
+                    name,
+                    format!(
+                        "unknown value {text:?}; expected one of {}",
+                        allowed.join(", ")
+                    ),
+                )
+            });
+    }
+    match spec.kind {
+        InputKind::IdList => {
+            let ids: Vec<u64> = match value {
+                Value::Array(items) if !items.is_empty() => items
+                    .iter()
+                    .map(|item| positive_integer(name, item))
+                    .collect::<Result<_>>()?,
+                Value::String(text) if !text.trim().is_empty() => text
+                    .split(',')
+                    .map(|part| positive_integer(name, &Value::String(part.trim().to_owned())))
+                    .collect::<Result<_>>()?,
+                other => {
+                    return Err(Error::invalid_input(
+                        name,
+                        format!(
+                            "expected ids as a JSON array or comma-separated, got {}",
+                            shown(other)
+                        ),
+                    ))
+                }
+            };
+            Ok(ids.iter().map(u64::to_string).collect::<Vec<_>>().join(","))
+        }
+        InputKind::Date => match value {
+            Value::String(text) if dates::parse_seconds(text).is_some() => Ok(text.clone()),
+            other => Err(Error::invalid_input(
+                name,
+                format!(
+                    "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got {}",
+                    shown(other)
+                ),
+            )),
+        },
+        _ => wire_value(spec, value),
+    }
+}
+
+/// Match `text` against `allowed` ignoring case, `_` for space, and the
+/// British `Cancelled`.
+fn canonical_choice(
+    kind: InputKind,
+    text: &str,
+    allowed: &'static [&'static str],
+) -> Option<&'static str> {
+    let wanted = normalise_choice(text);
+    let wanted = if kind == InputKind::CampaignStatus && wanted == "cancelled" {
+        "canceled".to_owned()
+    } else {
+        wanted
+    };
+    allowed
+        .iter()
+        .copied()
+        .find(|candidate| normalise_choice(candidate) == wanted)
+}
+
+/// Lowercase with `_`/`-` read as spaces, for comparing statuses and types.
+pub(crate) fn normalise_choice(text: &str) -> String {
+    text.trim().to_lowercase().replace(['_', '-'], " ")
 }
 
 /// Characters escaped in a query value: everything but unreserved ones.

@@ -18,18 +18,22 @@
 pub mod actions;
 mod client;
 mod config;
+pub mod dates;
 mod envelope;
 mod error;
+mod filters;
 mod input;
 pub mod manifest;
+mod modules;
 mod pagination;
 pub mod python_json;
 mod queries;
+mod report;
 mod secret;
 pub mod transport;
 pub mod turbine;
 
-pub use actions::{ActionSpec, InputKind, InputSpec, Location, Paging, ACTIONS};
+pub use actions::{ActionSpec, Handler, InputKind, InputSpec, Location, Paging, ACTIONS};
 pub use client::{Client, ProgressFn};
 pub use config::{
     ClientConfig, ClientConfigBuilder, Region, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,

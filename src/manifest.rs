@@ -98,7 +98,11 @@ pub fn action_manifest(action: &ActionSpec) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for location in [Location::Path, Location::Query] {
-        let inputs: Vec<&InputSpec> = action.inputs_in(location).collect();
+        let inputs: Vec<&InputSpec> = action
+            .inputs
+            .iter()
+            .filter(|input| input.location.group() == location.group())
+            .collect();
         if inputs.is_empty() {
             continue;
         }
@@ -142,11 +146,19 @@ pub fn action_manifest(action: &ActionSpec) -> Value {
         "description": action.description,
         "inputs": inputs,
         "output": envelope_schema(),
-        "meta": {
-            "endpoint": action.endpoint,
-            "method": action.method,
-        },
+        "meta": meta(action),
     })
+}
+
+fn meta(action: &ActionSpec) -> Value {
+    let mut meta = Map::new();
+    meta.insert("endpoint".into(), action.endpoint.into());
+    meta.insert("method".into(), action.method.into());
+    if !action.also_reads.is_empty() {
+        // A composite action: the connector's runtime reads these too.
+        meta.insert("also_reads".into(), json!(action.also_reads));
+    }
+    Value::Object(meta)
 }
 
 fn input_schema(input: &InputSpec) -> Value {
@@ -162,7 +174,19 @@ fn input_schema(input: &InputSpec) -> Value {
             schema.insert("minimum".into(), 1.into());
             schema.insert("maximum".into(), MAX_PER_PAGE.into());
         }
-        InputKind::Bool | InputKind::Cursor => {}
+        InputKind::Date => {
+            schema.insert("format".into(), "date-time".into());
+        }
+        InputKind::CampaignStatus
+        | InputKind::EnrollmentStatus
+        | InputKind::ModuleType
+        | InputKind::ModuleSource
+        | InputKind::Bool
+        | InputKind::Cursor
+        | InputKind::IdList => {}
+    }
+    if let Some(allowed) = input.kind.allowed_values() {
+        schema.insert("enum".into(), json!(allowed));
     }
     Value::Object(schema)
 }

@@ -33,11 +33,40 @@ pub(crate) trait PageFetcher {
     fn progress(&self, progress: PageProgress);
 }
 
+/// How a pull ended.
+pub(crate) enum Pulled {
+    /// Every page arrived; the envelope is the last page's, its body taken.
+    Complete(Envelope),
+    /// A page answered with a non-2xx status: this is its envelope.
+    Stopped(Envelope),
+}
+
+/// Run a plan: a single request's envelope as-is, or every page joined
+/// into one array.
 pub(crate) async fn execute(fetcher: &impl PageFetcher, prepared: &Prepared) -> Result<Envelope> {
+    if prepared.mode == Mode::Single {
+        return Ok(Envelope::from_response(fetcher.fetch(prepared, &[]).await?));
+    }
+    let mut records = Vec::new();
+    match pull(fetcher, prepared, &mut |items| records.extend(items)).await? {
+        Pulled::Complete(mut envelope) => {
+            envelope.body = Body::Json(Value::Array(records));
+            Ok(envelope)
+        }
+        Pulled::Stopped(envelope) => Ok(envelope),
+    }
+}
+
+/// Fetch every page of a multi-page plan, handing each page's records to
+/// `sink` as they arrive (a consumer can stream instead of collecting).
+pub(crate) async fn pull(
+    fetcher: &impl PageFetcher,
+    prepared: &Prepared,
+    sink: &mut impl FnMut(Vec<Value>),
+) -> Result<Pulled> {
     match &prepared.mode {
-        Mode::Single => Ok(Envelope::from_response(fetcher.fetch(prepared, &[]).await?)),
-        Mode::AllPages => all_pages(fetcher, prepared, 1, Vec::new(), 0).await,
-        Mode::Cursor(start) => cursor_pages(fetcher, prepared, start.clone()).await,
+        Mode::Single | Mode::AllPages => all_pages(fetcher, prepared, 1, 0, 0, sink).await,
+        Mode::Cursor(start) => cursor_pages(fetcher, prepared, start.clone(), sink).await,
     }
 }
 
@@ -45,9 +74,10 @@ async fn all_pages(
     fetcher: &impl PageFetcher,
     prepared: &Prepared,
     first_page: u64,
-    mut records: Vec<Value>,
     pages_before: u64,
-) -> Result<Envelope> {
+    mut records: usize,
+    sink: &mut impl FnMut(Vec<Value>),
+) -> Result<Pulled> {
     let per_page = MAX_PER_PAGE.to_string();
     let mut page = first_page;
     loop {
@@ -59,7 +89,7 @@ async fn all_pages(
             .await?;
         let mut envelope = Envelope::from_response(response);
         if !envelope.is_success() {
-            return Ok(envelope);
+            return Ok(Pulled::Stopped(envelope));
         }
         let Body::Json(Value::Array(items)) =
             std::mem::replace(&mut envelope.body, Body::Text(String::new()))
@@ -67,15 +97,12 @@ async fn all_pages(
             return Err(not_a_page(prepared, page, &envelope, "a JSON array"));
         };
         let count = items.len();
-        records.extend(items);
+        records += count;
+        sink(items);
         let pages = pages_before + page - first_page + 1;
-        fetcher.progress(PageProgress {
-            pages,
-            records: records.len(),
-        });
+        fetcher.progress(PageProgress { pages, records });
         if (count as u64) < MAX_PER_PAGE {
-            envelope.body = Body::Json(Value::Array(records));
-            return Ok(envelope);
+            return Ok(Pulled::Complete(envelope));
         }
         if pages >= MAX_PAGES {
             return Err(too_many_pages(prepared));
@@ -88,8 +115,9 @@ async fn cursor_pages(
     fetcher: &impl PageFetcher,
     prepared: &Prepared,
     start: String,
-) -> Result<Envelope> {
-    let mut records = Vec::new();
+    sink: &mut impl FnMut(Vec<Value>),
+) -> Result<Pulled> {
+    let mut records = 0;
     let mut cursor = start;
     let mut pages = 0;
     loop {
@@ -104,7 +132,7 @@ async fn cursor_pages(
             .await?;
         let mut envelope = Envelope::from_response(response);
         if !envelope.is_success() {
-            return Ok(envelope);
+            return Ok(Pulled::Stopped(envelope));
         }
         pages += 1;
         let body = std::mem::replace(&mut envelope.body, Body::Text(String::new()));
@@ -113,16 +141,13 @@ async fn cursor_pages(
             // carry on with page numbers from page 2.
             Body::Json(Value::Array(items)) if pages == 1 => {
                 let count = items.len();
-                records.extend(items);
-                fetcher.progress(PageProgress {
-                    pages,
-                    records: records.len(),
-                });
+                records += count;
+                sink(items);
+                fetcher.progress(PageProgress { pages, records });
                 if (count as u64) < MAX_PER_PAGE {
-                    envelope.body = Body::Json(Value::Array(records));
-                    return Ok(envelope);
+                    return Ok(Pulled::Complete(envelope));
                 }
-                return all_pages(fetcher, prepared, 2, records, pages).await;
+                return all_pages(fetcher, prepared, 2, pages, records, sink).await;
             }
             Body::Json(Value::Object(mut object)) => {
                 let Some(Value::Array(items)) = object.remove("data") else {
@@ -142,30 +167,26 @@ async fn cursor_pages(
                     _ => None,
                 };
                 let empty = items.is_empty();
-                records.extend(items);
-                fetcher.progress(PageProgress {
-                    pages,
-                    records: records.len(),
-                });
+                records += items.len();
+                sink(items);
+                fetcher.progress(PageProgress { pages, records });
                 match next {
                     Some(next) if !empty => {
-                        if next == cursor {
+                        let encoded = percent_encoding::utf8_percent_encode(
+                            &next,
+                            percent_encoding::NON_ALPHANUMERIC,
+                        )
+                        .to_string();
+                        if encoded == cursor {
                             return Err(Error::new(
                                 ErrorKind::Decode,
                                 format!("the server returned the same cursor twice ({next:?}); stopping instead of looping"),
                             )
                             .in_action(prepared.action.name));
                         }
-                        cursor = percent_encoding::utf8_percent_encode(
-                            &next,
-                            percent_encoding::NON_ALPHANUMERIC,
-                        )
-                        .to_string();
+                        cursor = encoded;
                     }
-                    _ => {
-                        envelope.body = Body::Json(Value::Array(records));
-                        return Ok(envelope);
-                    }
+                    _ => return Ok(Pulled::Complete(envelope)),
                 }
             }
             other => {

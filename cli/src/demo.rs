@@ -1,5 +1,5 @@
-//! `knowbe4 demo`: the simulator in-process and all seven actions against
-//! it, with a readable summary. The README's first command.
+//! `knowbe4 demo`: the simulator in-process and every action against it,
+//! with a readable summary. The README's first command.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -47,6 +47,16 @@ pub fn run(args: &Args) -> ExitCode {
             .cloned()
             .unwrap_or(json!(1))
     };
+    // KnowBe4's own sample spells this key store_purchased_id; take either.
+    let store_purchase_id = data
+        .store_purchases()
+        .first()
+        .and_then(|r| {
+            r.get("store_purchase_id")
+                .or_else(|| r.get("store_purchased_id"))
+        })
+        .cloned()
+        .unwrap_or(json!(1));
     let runs: Vec<(&str, Value)> = vec![
         (
             "get_a_specific_policy",
@@ -70,6 +80,21 @@ pub fn run(args: &Args) -> ExitCode {
         (
             "get_all_training_enrollments",
             json!({"parameters": {"include_campaign_id": true}}),
+        ),
+        ("get_all_store_purchases", json!({})),
+        (
+            "get_a_specific_store_purchase",
+            json!({"path_parameters": {"store_purchase_id": store_purchase_id}}),
+        ),
+        ("get_all_modules", json!({"parameters": {"type": "video"}})),
+        (
+            "get_a_specific_module",
+            json!({"path_parameters": {"module_id": first_id(data.policies(), "policy_id")},
+                   "parameters": {"source": "policy"}}),
+        ),
+        (
+            "get_training_compliance_report",
+            json!({"parameters": {"as_of": "2025-01-01"}}),
         ),
     ];
     let config = ClientConfig::builder()
@@ -129,6 +154,11 @@ fn summary(envelope: &Envelope, elapsed: std::time::Duration) -> String {
             let first = items.first().map(preview).unwrap_or_default();
             format!("json_body: {} records; first: {first}", items.len())
         }
+        Body::Json(value) if value.get("completion_rate").is_some() => format!(
+            "json_body: {} enrollments, completion rate {}, {} need a reminder, {} past due but completed",
+            value["total_enrollments"], value["completion_rate"], value["needs_reminder"]["count"],
+            value["past_due_but_completed"]["count"]
+        ),
         Body::Json(value) => format!("json_body: {}", preview(value)),
         Body::Text(text) => format!("response_text: {} bytes", text.len()),
     };

@@ -4,8 +4,10 @@
 mod actions_cmd;
 mod connection;
 mod demo;
+mod hints;
 mod manifests_cmd;
 mod progress;
+mod report_cmd;
 mod run_cmd;
 mod simulate_cmd;
 mod turbine_cmd;
@@ -46,7 +48,7 @@ enum Command {
     },
     /// Run the KnowBe4 simulator on loopback until interrupted.
     Simulate(simulate_cmd::Args),
-    /// Start the simulator in-process and run all seven actions against it.
+    /// Start the simulator in-process and run every action against it.
     Demo(demo::Args),
     /// Speak Turbine's runtime protocol: JSON on stdin, ASSET_KEYS and
     /// http_proxy from the environment, `::set-output`/`::set-error`.
@@ -56,6 +58,8 @@ enum Command {
     },
     /// Write the Turbine manifests generated from the action table, or check them.
     Manifests(manifests_cmd::Args),
+    /// Training compliance for one campaign, several or all: a table, CSV or JSON.
+    Report(report_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Turbine { action } => turbine_cmd::run(action),
         Command::Manifests(args) => manifests_cmd::run(&args),
+        Command::Report(args) => report_cmd::run(&args),
     }
 }
 

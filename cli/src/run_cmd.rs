@@ -53,6 +53,7 @@ pub fn run(args: &[String]) -> ExitCode {
                 serde_json::to_string_pretty(&envelope)
             };
             println!("{}", text.expect("envelopes serialise"));
+            crate::hints::print(&envelope);
             if envelope.status_code >= 400 {
                 ExitCode::from(EXIT_HTTP_ERROR)
             } else {
@@ -114,7 +115,18 @@ fn command_for(spec: &'static actions::ActionSpec) -> Command {
                 .num_args(0..=1)
                 .default_missing_value("true"),
             InputKind::Cursor => arg.value_name("true|CURSOR"),
-            _ => arg.value_name("N"),
+            InputKind::IdList => arg.value_name("ID,ID,..."),
+            InputKind::Date => arg.value_name("DATE"),
+            InputKind::CampaignStatus
+            | InputKind::EnrollmentStatus
+            | InputKind::ModuleType
+            | InputKind::ModuleSource => arg.value_name(
+                input
+                    .kind
+                    .allowed_values()
+                    .map_or("VALUE".to_owned(), |values| values.join("|")),
+            ),
+            InputKind::Id | InputKind::Page | InputKind::PerPage => arg.value_name("N"),
         };
         command = command.arg(arg);
     }
@@ -142,7 +154,7 @@ fn input_from(
         };
         let group = match input_spec.location {
             Location::Path => &mut input.path_parameters,
-            Location::Query => &mut input.parameters,
+            Location::Query | Location::Local => &mut input.parameters,
         };
         if group.contains_key(input_spec.name) {
             return Err(knowbe4_connector::Error::invalid_input(

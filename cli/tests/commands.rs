@@ -143,7 +143,7 @@ fn manifests_are_current() {
 }
 
 #[test]
-fn demo_runs_all_seven_actions() {
+fn demo_runs_every_action() {
     let out = knowbe4(&["demo", "--users", "50"], &[]);
     assert!(
         out.status.success(),
@@ -154,5 +154,72 @@ fn demo_runs_all_seven_actions() {
     for action in knowbe4_connector::ACTIONS {
         assert!(text.contains(action.name), "{}", action.name);
     }
-    assert_eq!(text.matches("200 OK").count(), 7, "{text}");
+    assert_eq!(
+        text.matches("200 OK").count(),
+        knowbe4_connector::ACTIONS.len(),
+        "{text}"
+    );
+}
+
+#[test]
+fn report_prints_a_table_and_writes_csv() {
+    let sim = Simulator::start(SimulatorConfig::default()).unwrap();
+    let url = sim.url();
+    let env = [
+        ("KNOWBE4_URL", url.as_str()),
+        ("KNOWBE4_TOKEN", sim.token()),
+    ];
+    let csv_path = std::env::temp_dir().join(format!("knowbe4-report-{}.csv", std::process::id()));
+    let out = knowbe4(
+        &[
+            "report",
+            "--as-of",
+            "2024-09-01",
+            "--csv",
+            csv_path.to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = stdout(&out);
+    assert!(
+        table.starts_with("Training compliance as of 2024-09-01"),
+        "{table}"
+    );
+    assert!(table.contains("all enrollments") && table.contains("need a reminder:"));
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    std::fs::remove_file(&csv_path).unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(lines[0].starts_with(
+        "group_kind,group,total,passed,completed,in_progress,not_started,past_due,completed_total"
+    ));
+    let overall: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(
+        overall[..3],
+        [
+            "overall",
+            "all enrollments",
+            &sim.dataset().enrollments().len().to_string()
+        ]
+    );
+    let campaigns = lines.iter().filter(|l| l.starts_with("campaign,")).count();
+    assert!(campaigns > 0 && campaigns <= sim.dataset().campaigns().len());
+
+    let json_out = knowbe4(
+        &[
+            "report",
+            "--json",
+            "--as-of",
+            "2024-09-01",
+            "--campaign-id",
+            "201",
+        ],
+        &env,
+    );
+    let report: Value = serde_json::from_str(stdout(&json_out)).unwrap();
+    assert_eq!(report["scope"], serde_json::json!([201]));
 }
