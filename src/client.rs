@@ -7,12 +7,15 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::actions::Handler;
+use crate::clock::{default_clock, Clock};
 use crate::config::ClientConfig;
 use crate::envelope::Envelope;
 use crate::error::Result;
 use crate::input::{prepare, ActionInput, Prepared};
-use crate::pagination::{self, PageFetcher, PageProgress};
+use crate::pagination::{self, PageProgress};
+use crate::policy::{Jitter, RateLimiter};
 use crate::queries::{EnrollmentsQuery, PageQuery, TrainingCampaignsQuery};
+use crate::run::ActionRun;
 use crate::transport::{HttpRequest, MaybeSendSync, Transport};
 
 /// A progress callback for multi-page pulls.
@@ -23,6 +26,9 @@ pub type ProgressFn = dyn Fn(PageProgress) + Send + Sync;
 pub struct Client {
     config: Arc<ClientConfig>,
     transport: Arc<dyn Transport>,
+    clock: Arc<dyn Clock>,
+    limiter: RateLimiter,
+    jitter: Arc<Jitter>,
     progress: Option<Arc<ProgressFn>>,
 }
 
@@ -45,10 +51,50 @@ impl Client {
     /// A client on a transport the host supplies.
     #[must_use]
     pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Client {
+        let limiter = RateLimiter::new(config.rate_limits());
+        // Seeded per client so concurrent clients do not retry in lockstep.
+        let seed = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_usize(Arc::as_ptr(&transport).cast::<()>() as usize);
+            hasher.finish()
+        };
         Client {
             config: Arc::new(config),
             transport,
+            clock: default_clock(),
+            limiter,
+            jitter: Arc::new(Jitter::new(seed)),
             progress: None,
+        }
+    }
+
+    /// Use the host's clock and timers (wasm hosts: the binding passes one).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Client {
+        self.clock = clock;
+        self
+    }
+
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub(crate) fn limiter(&self) -> &RateLimiter {
+        &self.limiter
+    }
+
+    pub(crate) fn jitter(&self) -> &Jitter {
+        &self.jitter
+    }
+
+    pub(crate) fn transport(&self) -> &dyn Transport {
+        self.transport.as_ref()
+    }
+
+    pub(crate) fn report_progress(&self, progress: PageProgress) {
+        if let Some(callback) = &self.progress {
+            callback(progress);
         }
     }
 
@@ -69,18 +115,24 @@ impl Client {
     /// request is sent; any HTTP status comes back as an envelope.
     pub async fn run_action(&self, action: &str, input: &ActionInput) -> Result<Envelope> {
         let prepared = prepare(action, input)?;
-        match prepared.action.handler {
-            Handler::Http => {
-                let mut envelope = pagination::execute(self, &prepared).await?;
-                crate::filters::apply_status(&prepared, &mut envelope);
-                Ok(envelope)
-            }
-            Handler::Modules => crate::modules::all(self, &prepared).await,
-            Handler::Module => crate::modules::one(self, &prepared).await,
-            Handler::ComplianceReport => crate::report::run(self, &prepared)
+        let run = ActionRun::new(self, prepared.action.name);
+        let result = match prepared.action.handler {
+            Handler::Http => pagination::execute(&run, &prepared)
                 .await
-                .map_err(|err| err.in_action(prepared.action.name)),
-        }
+                .map(|mut envelope| {
+                    crate::filters::apply_status(&prepared, &mut envelope);
+                    envelope
+                }),
+            Handler::Modules => crate::modules::all(&run, &prepared).await,
+            Handler::Module => crate::modules::one(&run, &prepared).await,
+            Handler::ComplianceReport => crate::report::run(&run, &prepared).await,
+        };
+        result
+            .map(|mut envelope| {
+                envelope.requests = run.requests();
+                envelope
+            })
+            .map_err(|err| err.in_action(prepared.action.name))
     }
 
     /// Like [`run_action`](Client::run_action), with the input as a JSON
@@ -146,7 +198,7 @@ impl Client {
             .await
     }
 
-    fn request_for(&self, prepared: &Prepared, extra: &[(&str, String)]) -> HttpRequest {
+    pub(crate) fn request_for(&self, prepared: &Prepared, extra: &[(&str, String)]) -> HttpRequest {
         let path = prepared.path.trim_start_matches('/');
         let mut url = String::with_capacity(self.config.base_url().len() + path.len() + 64);
         url.push_str(self.config.base_url());
@@ -175,26 +227,7 @@ impl Client {
             url,
             headers,
             timeout: self.config.request_timeout(),
-        }
-    }
-}
-
-impl PageFetcher for Client {
-    async fn fetch(
-        &self,
-        prepared: &Prepared,
-        extra: &[(&str, String)],
-    ) -> Result<crate::transport::HttpResponse> {
-        let request = self.request_for(prepared, extra);
-        self.transport
-            .send(request)
-            .await
-            .map_err(|err| err.in_action(prepared.action.name))
-    }
-
-    fn progress(&self, progress: PageProgress) {
-        if let Some(callback) = &self.progress {
-            callback(progress);
+            max_body_bytes: self.config.max_response_bytes(),
         }
     }
 }

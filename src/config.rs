@@ -8,6 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::policy::{RateLimits, RetryPolicy};
 use crate::secret::Token;
 
 /// KnowBe4's regional API hosts.
@@ -75,6 +76,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for one HTTP request, from sending to the last body byte.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Default cap on one response body: far above KnowBe4's largest page
+/// (500 enrollments are about 300 KB), far below what hurts a SOAR worker.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A checked configuration. Build it with [`ClientConfig::builder`].
 #[derive(Clone)]
 pub struct ClientConfig {
@@ -84,7 +89,13 @@ pub struct ClientConfig {
     http_proxy: Option<Url>,
     connect_timeout: Duration,
     request_timeout: Duration,
+    action_timeout: Option<Duration>,
     user_agent: String,
+    retry: RetryPolicy,
+    rate_limits: Option<RateLimits>,
+    max_response_bytes: u64,
+    max_pages: u64,
+    ca_bundle_pem: Option<Vec<u8>>,
 }
 
 impl ClientConfig {
@@ -136,6 +147,42 @@ impl ClientConfig {
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
+
+    /// Time allowed for a whole action, every page and retry included.
+    #[must_use]
+    pub fn action_timeout(&self) -> Option<Duration> {
+        self.action_timeout
+    }
+
+    /// When and how failed requests are retried.
+    #[must_use]
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The client-side rate limits, if any.
+    #[must_use]
+    pub fn rate_limits(&self) -> Option<&RateLimits> {
+        self.rate_limits.as_ref()
+    }
+
+    /// The largest response body read.
+    #[must_use]
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
+    }
+
+    /// The most pages one pull fetches.
+    #[must_use]
+    pub fn max_pages(&self) -> u64 {
+        self.max_pages
+    }
+
+    /// Extra trusted CA certificates (PEM), if given.
+    #[must_use]
+    pub fn ca_bundle_pem(&self) -> Option<&[u8]> {
+        self.ca_bundle_pem.as_deref()
+    }
 }
 
 impl fmt::Debug for ClientConfig {
@@ -147,6 +194,9 @@ impl fmt::Debug for ClientConfig {
             .field("http_proxy", &self.http_proxy.as_ref().map(redact_url))
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
+            .field("action_timeout", &self.action_timeout)
+            .field("retry", &self.retry)
+            .field("rate_limits", &self.rate_limits)
             .finish_non_exhaustive()
     }
 }
@@ -172,6 +222,13 @@ pub struct ClientConfigBuilder {
     allow_insecure_http: bool,
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
+    action_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    rate_limits: Option<Option<RateLimits>>,
+    licensed_users: u64,
+    max_response_bytes: Option<u64>,
+    max_pages: Option<u64>,
+    ca_bundle_pem: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for ClientConfigBuilder {
@@ -243,6 +300,60 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// Time allowed for a whole action: every page of a long pull, retries
+    /// and waits included (default: none).
+    #[must_use]
+    pub fn action_timeout(mut self, timeout: Duration) -> Self {
+        self.action_timeout = Some(timeout);
+        self
+    }
+
+    /// How failed requests are retried (default: [`RetryPolicy::default`];
+    /// [`RetryPolicy::none`] turns retries off).
+    #[must_use]
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Client-side rate limits; `None` turns them off. Default: KnowBe4's
+    /// published limits for every host except loopback (a simulator or a
+    /// local gateway is not KnowBe4's account limit).
+    #[must_use]
+    pub fn rate_limits(mut self, limits: Option<RateLimits>) -> Self {
+        self.rate_limits = Some(limits);
+        self
+    }
+
+    /// Licensed users of the account: KnowBe4's daily budget is 2,000 plus
+    /// this number (default 0, the conservative choice).
+    #[must_use]
+    pub fn licensed_users(mut self, users: u64) -> Self {
+        self.licensed_users = users;
+        self
+    }
+
+    /// Refuse a response body larger than this (default 64 MiB).
+    #[must_use]
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// Stop a pull with an error after this many pages (default 10,000).
+    #[must_use]
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
+    /// Trust these CA certificates (PEM, one or more) besides the built-in roots.
+    #[must_use]
+    pub fn ca_bundle_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_bundle_pem = Some(pem.into());
+        self
+    }
+
     /// Check everything and build the configuration. Errors name the input.
     pub fn build(self) -> Result<ClientConfig> {
         let base_url = match (self.url, self.region) {
@@ -274,6 +385,49 @@ impl ClientConfigBuilder {
             .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let request_timeout = check_timeout("request_timeout", self.request_timeout)?
             .unwrap_or(DEFAULT_REQUEST_TIMEOUT);
+        let action_timeout = check_timeout("action_timeout", self.action_timeout)?;
+        let retry = self.retry.unwrap_or_default();
+        if retry.max_attempts == 0 {
+            return Err(Error::invalid_input(
+                "retry",
+                "max_attempts must be at least 1",
+            ));
+        }
+        let rate_limits = match self.rate_limits {
+            Some(limits) => limits,
+            None if Url::parse(&base_url).is_ok_and(|url| is_loopback(&url)) => None,
+            None => Some(RateLimits::knowbe4(self.licensed_users)),
+        };
+        if let Some(limits) = &rate_limits {
+            if limits.per_second == 0 || limits.per_minute == 0 || limits.per_day == Some(0) {
+                return Err(Error::invalid_input(
+                    "rate_limits",
+                    "a limit of zero requests would never send anything",
+                ));
+            }
+        }
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(Error::invalid_input(
+                "max_response_bytes",
+                "must be above zero",
+            ));
+        }
+        let max_pages = self.max_pages.unwrap_or(crate::pagination::MAX_PAGES);
+        if max_pages == 0 {
+            return Err(Error::invalid_input("max_pages", "must be above zero"));
+        }
+        if let Some(pem) = &self.ca_bundle_pem {
+            let text = String::from_utf8_lossy(pem);
+            if !text.contains("-----BEGIN CERTIFICATE-----") {
+                return Err(Error::invalid_input(
+                    "ca_bundle",
+                    "no PEM certificate (-----BEGIN CERTIFICATE-----) found",
+                ));
+            }
+        }
         Ok(ClientConfig {
             base_url,
             token,
@@ -281,7 +435,13 @@ impl ClientConfigBuilder {
             http_proxy,
             connect_timeout,
             request_timeout,
+            action_timeout,
             user_agent: crate::USER_AGENT.to_owned(),
+            retry,
+            rate_limits,
+            max_response_bytes,
+            max_pages,
+            ca_bundle_pem: self.ca_bundle_pem,
         })
     }
 }

@@ -31,6 +31,12 @@ pub struct Envelope {
     pub reason: String,
     /// The body.
     pub body: Body,
+    /// Tries of the request this envelope answers (1 unless it was retried).
+    /// Not part of the serialised envelope.
+    pub attempts: u32,
+    /// HTTP requests the action made in all (pages and retries included).
+    /// Not part of the serialised envelope.
+    pub requests: u32,
 }
 
 impl Envelope {
@@ -49,6 +55,8 @@ impl Envelope {
                 .unwrap_or_else(|| canonical_reason(response.status).to_owned()),
             response_headers,
             body,
+            attempts: 1,
+            requests: 1,
         }
     }
 

@@ -17,8 +17,16 @@ pub enum ErrorKind {
     Connect,
     /// The TLS handshake or certificate check failed.
     Tls,
-    /// A timeout elapsed before the answer arrived.
+    /// The request's own timeout elapsed before the whole answer arrived.
     Timeout,
+    /// The connection could not be opened within the connect timeout.
+    ConnectTimeout,
+    /// The whole action (a long paginated pull, retries included) ran past its deadline.
+    Deadline,
+    /// The client-side daily request budget is spent; nothing was sent.
+    RateLimit,
+    /// The answer was larger than the configured cap and was not read to the end.
+    ResponseTooLarge,
     /// The connection broke mid-answer or the body could not be read.
     Transport,
     /// An answer arrived but could not be understood where the connector needs
@@ -35,6 +43,10 @@ impl ErrorKind {
             ErrorKind::Connect => "connect",
             ErrorKind::Tls => "tls",
             ErrorKind::Timeout => "timeout",
+            ErrorKind::ConnectTimeout => "connect_timeout",
+            ErrorKind::Deadline => "deadline",
+            ErrorKind::RateLimit => "rate_limit",
+            ErrorKind::ResponseTooLarge => "response_too_large",
             ErrorKind::Transport => "transport",
             ErrorKind::Decode => "decode",
         }
@@ -48,6 +60,10 @@ impl ErrorKind {
             ErrorKind::Connect => "ConnectError",
             ErrorKind::Tls => "TlsError",
             ErrorKind::Timeout => "TimeoutError",
+            ErrorKind::ConnectTimeout => "ConnectTimeoutError",
+            ErrorKind::Deadline => "DeadlineError",
+            ErrorKind::RateLimit => "RateLimitError",
+            ErrorKind::ResponseTooLarge => "ResponseTooLargeError",
             ErrorKind::Transport => "TransportError",
             ErrorKind::Decode => "DecodeError",
         }
@@ -62,6 +78,7 @@ pub struct Error {
     message: String,
     input: Option<String>,
     action: Option<String>,
+    attempts: Option<u32>,
 }
 
 impl Error {
@@ -73,6 +90,7 @@ impl Error {
             message: message.into(),
             input: None,
             action: None,
+            attempts: None,
         }
     }
 
@@ -84,6 +102,7 @@ impl Error {
             message: message.into(),
             input: Some(input.into()),
             action: None,
+            attempts: None,
         }
     }
 
@@ -94,6 +113,19 @@ impl Error {
             self.action = Some(action.to_owned());
         }
         self
+    }
+
+    /// Record how many times the request was tried.
+    #[must_use]
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = Some(attempts);
+        self
+    }
+
+    /// How many times the failing request was tried, when it was sent at all.
+    #[must_use]
+    pub fn attempts(&self) -> Option<u32> {
+        self.attempts
     }
 
     /// The kind of failure.
@@ -128,9 +160,13 @@ impl fmt::Display for Error {
         }
         match (&self.kind, &self.input) {
             (ErrorKind::InvalidInput, Some(input)) => {
-                write!(f, "invalid input `{input}`: {}", self.message)
+                write!(f, "invalid input `{input}`: {}", self.message)?;
             }
-            _ => f.write_str(&self.message),
+            _ => f.write_str(&self.message)?,
+        }
+        match self.attempts {
+            Some(attempts) if attempts > 1 => write!(f, " (after {attempts} attempts)"),
+            _ => Ok(()),
         }
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod actions;
 mod client;
+pub mod clock;
 mod config;
 pub mod dates;
 mod envelope;
@@ -26,22 +27,27 @@ mod input;
 pub mod manifest;
 mod modules;
 mod pagination;
+pub mod policy;
 pub mod python_json;
 mod queries;
 mod report;
+mod run;
 mod secret;
 pub mod transport;
 pub mod turbine;
 
 pub use actions::{ActionSpec, Handler, InputKind, InputSpec, Location, Paging, ACTIONS};
 pub use client::{Client, ProgressFn};
+pub use clock::Clock;
 pub use config::{
-    ClientConfig, ClientConfigBuilder, Region, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+    ClientConfig, ClientConfigBuilder, Region, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_REQUEST_TIMEOUT,
 };
 pub use envelope::{canonical_header_name, canonical_reason, Body, Envelope};
 pub use error::{Error, ErrorKind, Result};
 pub use input::ActionInput;
 pub use pagination::{PageProgress, MAX_PAGES};
+pub use policy::{RateLimits, RetryPolicy};
 pub use queries::{EnrollmentsQuery, PageQuery, TrainingCampaignsQuery};
 pub use secret::Token;
 

@@ -14,8 +14,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::input::{Mode, Prepared};
 use crate::transport::HttpResponse;
 
-/// The most pages one pull fetches before giving up: a server that never
-/// ends must not make the connector loop forever (5 million records at 500 a page).
+/// The default most pages one pull fetches before giving up: a server that
+/// never ends must not make the connector loop forever (5 million records
+/// at 500 a page). `ClientConfig::max_pages` changes it.
 pub const MAX_PAGES: u64 = 10_000;
 
 /// Progress of a multi-page pull, reported after each page.
@@ -27,10 +28,31 @@ pub struct PageProgress {
     pub records: usize,
 }
 
-/// Something that sends one request of a plan and returns the raw answer.
+/// Something that sends one request of a plan (retrying as its policy
+/// says) and returns the raw answer with the number of tries it took.
 pub(crate) trait PageFetcher {
-    async fn fetch(&self, prepared: &Prepared, extra: &[(&str, String)]) -> Result<HttpResponse>;
+    async fn fetch(
+        &self,
+        prepared: &Prepared,
+        extra: &[(&str, String)],
+    ) -> Result<(HttpResponse, u32)>;
     fn progress(&self, progress: PageProgress);
+    fn max_pages(&self) -> u64;
+}
+
+fn envelope_of((response, attempts): (HttpResponse, u32)) -> Envelope {
+    let mut envelope = Envelope::from_response(response);
+    envelope.attempts = attempts;
+    envelope
+}
+
+/// A fingerprint of a page's bytes, to catch a server that serves the same
+/// full page again instead of the next one.
+fn fingerprint(response: &(HttpResponse, u32)) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    response.0.body.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// How a pull ended.
@@ -45,7 +67,7 @@ pub(crate) enum Pulled {
 /// into one array.
 pub(crate) async fn execute(fetcher: &impl PageFetcher, prepared: &Prepared) -> Result<Envelope> {
     if prepared.mode == Mode::Single {
-        return Ok(Envelope::from_response(fetcher.fetch(prepared, &[]).await?));
+        return Ok(envelope_of(fetcher.fetch(prepared, &[]).await?));
     }
     let mut records = Vec::new();
     match pull(fetcher, prepared, &mut |items| records.extend(items)).await? {
@@ -80,6 +102,7 @@ async fn all_pages(
 ) -> Result<Pulled> {
     let per_page = MAX_PER_PAGE.to_string();
     let mut page = first_page;
+    let mut previous = None;
     loop {
         let response = fetcher
             .fetch(
@@ -87,7 +110,8 @@ async fn all_pages(
                 &[("page", page.to_string()), ("per_page", per_page.clone())],
             )
             .await?;
-        let mut envelope = Envelope::from_response(response);
+        let print = fingerprint(&response);
+        let mut envelope = envelope_of(response);
         if !envelope.is_success() {
             return Ok(Pulled::Stopped(envelope));
         }
@@ -97,6 +121,14 @@ async fn all_pages(
             return Err(not_a_page(prepared, page, &envelope, "a JSON array"));
         };
         let count = items.len();
+        if count > 0 && previous == Some(print) {
+            return Err(Error::new(
+                ErrorKind::Decode,
+                format!("page {page} is the same as page {} byte for byte: the server is not paging; stopping instead of returning duplicates", page - 1),
+            )
+            .in_action(prepared.action.name));
+        }
+        previous = Some(print);
         records += count;
         sink(items);
         let pages = pages_before + page - first_page + 1;
@@ -104,8 +136,8 @@ async fn all_pages(
         if (count as u64) < MAX_PER_PAGE {
             return Ok(Pulled::Complete(envelope));
         }
-        if pages >= MAX_PAGES {
-            return Err(too_many_pages(prepared));
+        if pages >= fetcher.max_pages() {
+            return Err(too_many_pages(prepared, fetcher.max_pages()));
         }
         page += 1;
     }
@@ -130,7 +162,7 @@ async fn cursor_pages(
                 ],
             )
             .await?;
-        let mut envelope = Envelope::from_response(response);
+        let mut envelope = envelope_of(response);
         if !envelope.is_success() {
             return Ok(Pulled::Stopped(envelope));
         }
@@ -194,8 +226,8 @@ async fn cursor_pages(
                 return Err(not_a_page(prepared, pages, &envelope, "a cursor page"));
             }
         }
-        if pages >= MAX_PAGES {
-            return Err(too_many_pages(prepared));
+        if pages >= fetcher.max_pages() {
+            return Err(too_many_pages(prepared, fetcher.max_pages()));
         }
     }
 }
@@ -223,10 +255,10 @@ fn not_a_page(prepared: &Prepared, page: u64, envelope: &Envelope, expected: &st
     .in_action(prepared.action.name)
 }
 
-fn too_many_pages(prepared: &Prepared) -> Error {
+fn too_many_pages(prepared: &Prepared, max_pages: u64) -> Error {
     Error::new(
         ErrorKind::Decode,
-        format!("stopped after {MAX_PAGES} pages: the server did not end the list"),
+        format!("stopped after {max_pages} pages (max_pages): the server did not end the list"),
     )
     .in_action(prepared.action.name)
 }

@@ -202,7 +202,7 @@ fn http_statuses_are_envelopes() {
 }
 
 #[test]
-fn a_fault_mid_pull_returns_that_answer_not_a_partial_list() {
+fn a_transient_fault_mid_pull_is_retried_and_nothing_is_lost() {
     let sim = common::simulator_with(knowbe4_simulator::SimulatorConfig {
         policies: 1300,
         ..Default::default()
@@ -210,18 +210,46 @@ fn a_fault_mid_pull_returns_that_answer_not_a_partial_list() {
     sim.set_faults(vec![FaultRule {
         path: Some("/v1/training/policies".into()),
         after: 1,
-        times: Some(1),
+        times: Some(2),
         fault: Fault::Status {
             status: 500,
             retry_after: None,
         },
     }]);
     let envelope = run(&client(&sim), "get_all_policies", json!({})).unwrap();
+    assert_eq!(envelope.status_code, 200);
     assert_eq!(
-        envelope.status_code, 500,
+        common::records(&envelope),
+        sim.dataset().policies(),
+        "every record once, in order"
+    );
+    assert_eq!(envelope.requests, 5, "3 pages + 2 retries of page 2");
+    let queries = common::queries(&sim);
+    assert_eq!(queries[1], queries[2], "the failed page itself is retried");
+}
+
+#[test]
+fn a_persistent_fault_mid_pull_returns_that_answer_not_a_partial_list() {
+    let sim = common::simulator_with(knowbe4_simulator::SimulatorConfig {
+        policies: 1300,
+        ..Default::default()
+    });
+    sim.set_faults(vec![FaultRule {
+        path: Some("/v1/training/policies".into()),
+        after: 1,
+        times: None,
+        fault: Fault::Status {
+            status: 503,
+            retry_after: None,
+        },
+    }]);
+    let envelope = run(&client(&sim), "get_all_policies", json!({})).unwrap();
+    assert_eq!(
+        envelope.status_code, 503,
         "the failing page's envelope, never a partial list as if complete"
     );
-    assert_eq!(sim.requests().len(), 2);
+    assert_eq!(envelope.attempts, 4, "tried as often as the policy allows");
+    assert_eq!(sim.requests().len(), 5);
 }
 
 #[test]

@@ -46,6 +46,8 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// Time allowed for this request, from sending to the last body byte.
     pub timeout: Duration,
+    /// Refuse a body larger than this ([`ErrorKind::ResponseTooLarge`](crate::ErrorKind)).
+    pub max_body_bytes: u64,
 }
 
 impl fmt::Debug for HttpRequest {
@@ -67,6 +69,7 @@ impl fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("headers", &headers)
             .field("timeout", &self.timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }

@@ -24,6 +24,14 @@ impl ReqwestTransport {
             .http1_title_case_headers()
             .danger_accept_invalid_certs(!config.verify_ssl())
             .no_proxy();
+        if let Some(pem) = config.ca_bundle_pem() {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|err| {
+                Error::invalid_input("ca_bundle", format!("not a PEM certificate bundle: {err}"))
+            })?;
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
         if let Some(proxy) = config.http_proxy() {
             let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|err| {
                 Error::invalid_input(
@@ -67,17 +75,7 @@ impl Transport for ReqwestTransport {
                 .iter()
                 .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
                 .collect();
-            let body = response.bytes().await.map_err(|err| {
-                let err = classify(err);
-                if err.kind() == ErrorKind::Timeout {
-                    err
-                } else {
-                    Error::new(
-                        ErrorKind::Transport,
-                        format!("could not read the response body: {}", err.message()),
-                    )
-                }
-            })?;
+            let body = read_body(response, request.max_body_bytes).await?;
             Ok(HttpResponse {
                 status: status.as_u16(),
                 reason,
@@ -88,11 +86,52 @@ impl Transport for ReqwestTransport {
     }
 }
 
+/// Read the whole body, refusing to go past `max` bytes: a hostile or broken
+/// server must not exhaust the worker's memory.
+async fn read_body(mut response: reqwest::Response, max: u64) -> Result<bytes::Bytes> {
+    let too_large = |size: &str| {
+        Error::new(
+            ErrorKind::ResponseTooLarge,
+            format!("the response body ({size}) is larger than the {max}-byte limit (max_response_bytes)"),
+        )
+    };
+    let declared = response.content_length();
+    if let Some(length) = declared.filter(|length| *length > max) {
+        return Err(too_large(&format!("{length} bytes declared")));
+    }
+    let capacity = usize::try_from(declared.unwrap_or(0)).unwrap_or(0);
+    let mut body = Vec::with_capacity(capacity);
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if (body.len() + chunk.len()) as u64 > max {
+                    return Err(too_large("more bytes than that"));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body.into()),
+            Err(err) => {
+                let err = classify(err);
+                return Err(if err.kind() == ErrorKind::Timeout {
+                    err
+                } else {
+                    Error::new(
+                        ErrorKind::Transport,
+                        format!("could not read the response body: {}", err.message()),
+                    )
+                });
+            }
+        }
+    }
+}
+
 /// Map a reqwest failure to our kinds. TLS failures surface as connect
 /// errors in reqwest, so the source chain is searched for rustls.
 fn classify(err: reqwest::Error) -> Error {
     let message = chain(&err);
-    let kind = if err.is_timeout() {
+    let kind = if err.is_timeout() && err.is_connect() {
+        ErrorKind::ConnectTimeout
+    } else if err.is_timeout() {
         ErrorKind::Timeout
     } else if is_tls(&err) {
         ErrorKind::Tls

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use knowbe4_connector::{ActionInput, Client, ClientConfig, Envelope, Result};
+use knowbe4_connector::{ActionInput, Client, ClientConfig, Envelope, Result, RetryPolicy};
 use knowbe4_simulator::{Simulator, SimulatorConfig};
 use serde_json::Value;
 
@@ -24,9 +24,18 @@ pub fn client_with_timeout(simulator: &Simulator, timeout: Duration) -> Client {
         .url(simulator.url())
         .token(simulator.token())
         .request_timeout(timeout)
+        .retry(fast_retries())
         .build()
         .expect("the simulator's URL and token are valid");
     Client::new(config).expect("the client builds")
+}
+
+/// The default retry policy with millisecond waits, so fault tests stay quick.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(5),
+        ..RetryPolicy::default()
+    }
 }
 
 pub fn runtime() -> tokio::runtime::Runtime {

@@ -1,0 +1,123 @@
+//! The client-side rate limiter: exact rolling windows (a log of request
+//! start times per window), shared by every call of one client.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::error::{Error, ErrorKind, Result};
+use crate::policy::RateLimits;
+
+/// Slack added to every window: the server counts arrivals, we count
+/// departures, and arrivals can bunch up by the network's jitter.
+fn margin(window: Duration) -> Duration {
+    window / 50 + Duration::from_millis(1)
+}
+
+struct Window {
+    length: Duration,
+    limit: usize,
+    starts: VecDeque<Duration>,
+}
+
+impl Window {
+    fn new(length: Duration, limit: u64) -> Window {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        Window {
+            length: length + margin(length),
+            limit,
+            starts: VecDeque::with_capacity(limit.min(4096)),
+        }
+    }
+
+    /// How long until one more request fits.
+    fn wait(&mut self, now: Duration) -> Duration {
+        while self
+            .starts
+            .front()
+            .is_some_and(|start| now.saturating_sub(*start) >= self.length)
+        {
+            self.starts.pop_front();
+        }
+        if self.starts.len() < self.limit {
+            Duration::ZERO
+        } else {
+            (self.starts[0] + self.length).saturating_sub(now)
+        }
+    }
+}
+
+struct State {
+    second: Window,
+    minute: Window,
+    day: Option<Window>,
+}
+
+/// Shared by clones of a client.
+#[derive(Clone)]
+pub(crate) struct RateLimiter {
+    state: Option<Arc<Mutex<State>>>,
+    per_day: Option<u64>,
+}
+
+impl RateLimiter {
+    pub(crate) fn new(limits: Option<&RateLimits>) -> RateLimiter {
+        let state = limits.map(|limits| {
+            Arc::new(Mutex::new(State {
+                second: Window::new(limits.second, u64::from(limits.per_second)),
+                minute: Window::new(limits.minute, u64::from(limits.per_minute)),
+                day: limits
+                    .per_day
+                    .map(|per_day| Window::new(limits.day, per_day)),
+            }))
+        });
+        RateLimiter {
+            state,
+            per_day: limits.and_then(|limits| limits.per_day),
+        }
+    }
+
+    /// Wait until one more request is within the limits, and count it. Fails
+    /// fast when the daily budget is spent rather than waiting for hours.
+    pub(crate) async fn acquire(&self, clock: &dyn Clock) -> Result<()> {
+        let Some(state) = &self.state else {
+            return Ok(());
+        };
+        if !clock.can_wait() {
+            return Ok(());
+        }
+        loop {
+            let wait = {
+                let mut state = state
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let now = clock.now();
+                if let Some(day) = &mut state.day {
+                    if !day.wait(now).is_zero() {
+                        return Err(Error::new(
+                            ErrorKind::RateLimit,
+                            format!(
+                                "the daily request budget ({} requests per 24 hours) is spent; \
+                                 the next request fits in {:.0?}",
+                                self.per_day.unwrap_or_default(),
+                                day.wait(now)
+                            ),
+                        ));
+                    }
+                }
+                let wait = state.second.wait(now).max(state.minute.wait(now));
+                if wait.is_zero() {
+                    state.second.starts.push_back(now);
+                    state.minute.starts.push_back(now);
+                    if let Some(day) = &mut state.day {
+                        day.starts.push_back(now);
+                    }
+                    return Ok(());
+                }
+                wait
+            };
+            clock.sleep(wait).await;
+        }
+    }
+}
