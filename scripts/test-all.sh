@@ -14,6 +14,9 @@ cargo clippy --all-targets -- -D warnings
 section "Rust: core, simulator and CLI tests (real HTTP over loopback)"
 cargo test
 
+section "Fuzz smoke: response and Turbine-input parsers (bash scripts/fuzz.sh 3600 for a real run)"
+bash scripts/fuzz.sh 20
+
 section "Turbine: knowbe4 turbine vs Swimlane's reference runner, byte for byte"
 bash tests/reference/run.sh
 

@@ -193,6 +193,12 @@ const RESERVED_HEADERS: [&str; 7] = [
     "te",
 ];
 
+/// Check `input` against `action_name`'s inputs without sending anything:
+/// the same checks every action runs before its first request.
+pub fn check_input(action_name: &str, input: &ActionInput) -> Result<()> {
+    prepare(action_name, input).map(|_| ())
+}
+
 /// Check `input` against `action_name`'s inputs and plan the request(s).
 pub(crate) fn prepare(action_name: &str, input: &ActionInput) -> Result<Prepared> {
     let action = actions::find(action_name).ok_or_else(|| {

@@ -45,7 +45,7 @@ pub use config::{
 };
 pub use envelope::{canonical_header_name, canonical_reason, Body, Envelope};
 pub use error::{Error, ErrorKind, Result};
-pub use input::ActionInput;
+pub use input::{check_input, ActionInput};
 pub use pagination::{PageProgress, MAX_PAGES};
 pub use policy::{RateLimits, RetryPolicy};
 pub use queries::{EnrollmentsQuery, PageQuery, TrainingCampaignsQuery};

@@ -5,6 +5,7 @@ mod actions_cmd;
 mod connection;
 mod demo;
 mod hints;
+mod logging;
 mod manifests_cmd;
 mod progress;
 mod report_cmd;
@@ -20,6 +21,9 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "knowbe4", version, about, propagate_version = true)]
 struct Cli {
+    /// Log every request on stderr (-v), or everything (-vv). Never shows the token.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -64,6 +68,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Turbine reads stderr for its ::set-error line: log there only when asked.
+    if cli.verbose > 0 || !matches!(cli.command, Command::Turbine { .. }) {
+        logging::init(cli.verbose);
+    }
     match cli.command {
         Command::Actions(args) => actions_cmd::run(&args),
         Command::Run { args } => run_cmd::run(&args),

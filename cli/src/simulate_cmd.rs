@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use knowbe4_simulator::{FaultRule, Simulator, SimulatorConfig};
+use knowbe4_simulator::{FaultRule, RateLimits, Simulator, SimulatorConfig};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,9 +31,46 @@ pub struct Args {
     #[arg(long, default_value = "sim-token")]
     token: String,
     /// A fault to inject (repeatable): 429, 503, html503, slow:MS, truncated,
-    /// invalid-json, optionally @PATH_PREFIX, xTIMES, +AFTER; or a JSON rule.
+    /// invalid-json, reset, stall:MS, wrong-content-type, oversized:BYTES,
+    /// redirect:URL, repeat-page, optionally @PATH_PREFIX, xTIMES, +AFTER; or a
+    /// JSON rule.
     #[arg(long = "fault", value_name = "SPEC")]
     faults: Vec<String>,
+    /// Enforce KnowBe4's rate limits: 4 requests per second and 50 per rolling
+    /// minute (429 when over). Implied by the other rate-limit flags.
+    #[arg(long)]
+    rate_limit: bool,
+    /// Run the rate-limit clock this many times faster than real time
+    /// (default 1.0; 60 makes a minute last one second).
+    #[arg(long, value_name = "F")]
+    time_scale: Option<f64>,
+    /// Also cap requests per rolling (scaled) 24 hours, as KnowBe4 does
+    /// (2,000 plus the number of licensed users).
+    #[arg(long, value_name = "N")]
+    daily_budget: Option<u64>,
+    /// Add a Retry-After header (seconds) to rate-limit 429s; KnowBe4 documents none.
+    #[arg(long)]
+    retry_after_hint: bool,
+}
+
+/// The rate limits the flags ask for, if any.
+fn rate_limits(args: &Args) -> Result<Option<RateLimits>, String> {
+    let wanted = args.rate_limit
+        || args.time_scale.is_some()
+        || args.daily_budget.is_some()
+        || args.retry_after_hint;
+    if !wanted {
+        return Ok(None);
+    }
+    let limits = RateLimits {
+        per_day: args.daily_budget,
+        retry_after: args.retry_after_hint,
+        ..RateLimits::scaled(args.time_scale.unwrap_or(1.0))
+    };
+    limits
+        .validate()
+        .map_err(|e| format!("--time-scale: {e}"))?;
+    Ok(Some(limits))
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -47,6 +84,13 @@ pub fn run(args: &Args) -> ExitCode {
             }
         }
     }
+    let limits = match rate_limits(args) {
+        Ok(limits) => limits,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
     let config = SimulatorConfig {
         seed: args.seed,
         token: args.token.clone(),
@@ -55,6 +99,7 @@ pub fn run(args: &Args) -> ExitCode {
         policies: args.policies,
         campaigns: args.campaigns,
         faults,
+        rate_limits: limits.clone(),
         ..SimulatorConfig::default()
     };
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
@@ -73,6 +118,20 @@ pub fn run(args: &Args) -> ExitCode {
         simulator.dataset().users().len(),
         simulator.dataset().enrollments().len()
     );
+    if let Some(l) = &limits {
+        let daily = l.per_day.map_or(String::new(), |d| format!(", {d}/day"));
+        println!(
+            "rate limits: {}/s, {}/min{daily}, time scale {}{}",
+            l.per_second,
+            l.per_minute,
+            l.time_scale,
+            if l.retry_after {
+                ", with Retry-After"
+            } else {
+                ""
+            }
+        );
+    }
     let _ = std::io::stdout().flush();
     simulator.wait();
     ExitCode::SUCCESS

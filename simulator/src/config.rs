@@ -1,8 +1,9 @@
 //! Simulator configuration.
 
 use crate::faults::FaultRule;
+use crate::limits::RateLimits;
 
-/// How the simulator generates its data and which faults it starts with.
+/// How the simulator generates its data and which faults and rate limits it starts with.
 #[derive(Clone, Debug)]
 pub struct SimulatorConfig {
     /// Seed for the deterministic data generator (default 42).
@@ -21,6 +22,8 @@ pub struct SimulatorConfig {
     pub store_purchases: usize,
     /// Fault rules active from the start (default none).
     pub faults: Vec<FaultRule>,
+    /// Rate limits enforced from the start (default `None`: no limits).
+    pub rate_limits: Option<RateLimits>,
 }
 
 impl Default for SimulatorConfig {
@@ -34,6 +37,7 @@ impl Default for SimulatorConfig {
             campaigns: 24,
             store_purchases: 30,
             faults: Vec::new(),
+            rate_limits: None,
         }
     }
 }

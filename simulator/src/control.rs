@@ -1,9 +1,11 @@
-//! The `/_sim/*` control endpoints (no auth): health, faults, request log, shutdown.
+//! The `/_sim/*` control endpoints (no auth): health, faults, rate limits, statistics,
+//! request log, shutdown.
 
 use bytes::Bytes;
 
 use crate::faults::FaultRule;
 use crate::http::{Request, Response};
+use crate::limits::RateLimits;
 use crate::server::Shared;
 
 fn ok() -> Response {
@@ -36,6 +38,32 @@ pub(crate) fn handle(shared: &Shared, req: &Request) -> (Response, bool) {
                 ok()
             }
             _ => not_allowed("GET, PUT, DELETE"),
+        },
+        "/_sim/rate_limits" => match method {
+            "GET" => json(&shared.limiter.get()),
+            "PUT" | "POST" => match serde_json::from_slice::<Option<RateLimits>>(&req.body) {
+                Ok(limits) => match limits.as_ref().map_or(Ok(()), RateLimits::validate) {
+                    Ok(()) => {
+                        shared.limiter.set(limits);
+                        ok()
+                    }
+                    Err(e) => Response::error(400, &format!("invalid rate limits: {e}")),
+                },
+                Err(e) => Response::error(400, &format!("invalid rate limits: {e}")),
+            },
+            "DELETE" => {
+                shared.limiter.set(None);
+                ok()
+            }
+            _ => not_allowed("GET, PUT, DELETE"),
+        },
+        "/_sim/stats" => match method {
+            "GET" => json(&shared.stats.get()),
+            "DELETE" => {
+                shared.stats.reset();
+                ok()
+            }
+            _ => not_allowed("GET, DELETE"),
         },
         "/_sim/requests" => match method {
             "GET" => json(&shared.requests()),

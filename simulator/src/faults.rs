@@ -52,6 +52,42 @@ pub enum Fault {
     InvalidJson,
     /// Close the connection without sending any response.
     Reset,
+    /// Send the status line, the headers (with the full `Content-Length`) and the first
+    /// `after_bytes` bytes of the normal body, then wait `ms` milliseconds before sending the
+    /// rest (a client's per-request timeout fires mid-body when `ms` is large).
+    Stall {
+        /// Body bytes sent before the stall (capped at the body's length).
+        #[serde(default)]
+        after_bytes: usize,
+        /// The stall in milliseconds.
+        ms: u64,
+    },
+    /// The normal response, labelled `Content-Type: text/html; charset=utf-8`.
+    WrongContentType,
+    /// 200 with `Content-Type: application/json` and a valid JSON array of filler objects of
+    /// at least `bytes` bytes (rendered once per size).
+    Oversized {
+        /// The smallest body size in bytes.
+        bytes: usize,
+    },
+    /// Respond `status` (default 302) with `Location: <location><path>?<query>` (the
+    /// request's own path and query appended to `location`, a base URL such as
+    /// `http://127.0.0.1:8080`) and an empty body.
+    Redirect {
+        /// The base URL to redirect to (a trailing `/` is dropped).
+        location: String,
+        /// The redirect status.
+        #[serde(default = "default_redirect_status")]
+        status: u16,
+    },
+    /// On list endpoints, ignore `page` (and any `cursor`) and serve the first page at the
+    /// requested `per_page`, filters still applied: a list that never ends. No effect on other
+    /// endpoints.
+    RepeatPage,
+}
+
+fn default_redirect_status() -> u16 {
+    302
 }
 
 impl FaultRule {
@@ -82,7 +118,13 @@ impl FaultRule {
     /// - `slow:MS` — delay the normal response by `MS` milliseconds;
     /// - `truncated` — the normal body cut in half;
     /// - `invalid-json` — 200 with a body that is not JSON;
-    /// - `reset` — close the connection without a response.
+    /// - `reset` — close the connection without a response;
+    /// - `stall:MS` — send the headers, then stall `MS` milliseconds before the body;
+    /// - `wrong-content-type` — the normal body labelled `text/html`;
+    /// - `oversized:BYTES` — a 200 JSON array of at least `BYTES` bytes;
+    /// - `redirect:URL` — 302 to `URL` plus the request's path and query
+    ///   (`redirect:NNN:URL` picks the status, e.g. `redirect:307:http://127.0.0.1:9000`);
+    /// - `repeat-page` — list endpoints serve page 1 whatever `page` asks for.
     ///
     /// Example: `429@/v1/training/enrollments x2 +1` lets the first enrollments request
     /// through, then answers the next two with 429, then behaves normally.
@@ -151,6 +193,8 @@ fn parse_kind(kind: &str) -> Result<Fault, String> {
         "truncated" | "truncated-json" | "truncated_json" => return Ok(Fault::TruncatedJson),
         "invalid-json" | "invalid_json" => return Ok(Fault::InvalidJson),
         "reset" => return Ok(Fault::Reset),
+        "wrong-content-type" | "wrong_content_type" => return Ok(Fault::WrongContentType),
+        "repeat-page" | "repeat_page" => return Ok(Fault::RepeatPage),
         _ => {}
     }
     if let Some(ms) = lower.strip_prefix("slow:") {
@@ -158,6 +202,39 @@ fn parse_kind(kind: &str) -> Result<Fault, String> {
             .parse()
             .map_err(|_| format!("`{kind}`: expected slow:MILLISECONDS"))?;
         return Ok(Fault::Slow { delay_ms });
+    }
+    if let Some(ms) = lower.strip_prefix("stall:") {
+        let ms = ms
+            .parse()
+            .map_err(|_| format!("`{kind}`: expected stall:MILLISECONDS"))?;
+        return Ok(Fault::Stall { after_bytes: 0, ms });
+    }
+    if let Some(n) = lower.strip_prefix("oversized:") {
+        let bytes = n
+            .parse()
+            .map_err(|_| format!("`{kind}`: expected oversized:BYTES"))?;
+        return Ok(Fault::Oversized { bytes });
+    }
+    if lower.starts_with("redirect:") {
+        // Keep the URL's case: slice the original.
+        let rest = &kind["redirect:".len()..];
+        let (status, location) = match rest.split_once(':') {
+            Some((code, url)) if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) => {
+                let status: u16 = code.parse().map_err(|_| format!("bad status `{code}`"))?;
+                (status, url)
+            }
+            _ => (default_redirect_status(), rest),
+        };
+        if location.is_empty() {
+            return Err(format!("`{kind}`: expected redirect:URL"));
+        }
+        if !(300..=399).contains(&status) {
+            return Err(format!("`{kind}`: a redirect status is 3xx"));
+        }
+        return Ok(Fault::Redirect {
+            location: location.to_string(),
+            status,
+        });
     }
     let (code, retry) = match kind.split_once(':') {
         Some((c, r)) => (c, Some(r.to_string())),
@@ -173,7 +250,9 @@ fn parse_kind(kind: &str) -> Result<Fault, String> {
         }
     }
     Err(format!(
-        "unknown fault `{kind}` (expected NNN, NNN:RETRY_AFTER, html503, slow:MS, truncated, invalid-json or reset)"
+        "unknown fault `{kind}` (expected NNN, NNN:RETRY_AFTER, html503, slow:MS, truncated, \
+         invalid-json, reset, stall:MS, wrong-content-type, oversized:BYTES, redirect:URL or \
+         repeat-page)"
     ))
 }
 
@@ -275,6 +354,76 @@ mod tests {
         for bad in ["", "42", "slow:x", "nope", "500 y2", "500@v1", "500 x-1"] {
             assert!(FaultRule::parse_cli(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn new_kind_shorthands() {
+        let kind = |spec: &str| FaultRule::parse_cli(spec).unwrap().fault;
+        assert_eq!(
+            kind("stall:5000"),
+            Fault::Stall {
+                after_bytes: 0,
+                ms: 5000
+            }
+        );
+        assert_eq!(kind("wrong-content-type"), Fault::WrongContentType);
+        assert_eq!(
+            kind("oversized:1048576"),
+            Fault::Oversized { bytes: 1_048_576 }
+        );
+        assert_eq!(kind("repeat-page"), Fault::RepeatPage);
+        let r = FaultRule::parse_cli("redirect:http://127.0.0.1:9000/Base@/v1/account x1").unwrap();
+        assert_eq!(
+            r.fault,
+            Fault::Redirect {
+                location: "http://127.0.0.1:9000/Base".into(),
+                status: 302
+            }
+        );
+        assert_eq!(r.path.as_deref(), Some("/v1/account"));
+        assert_eq!(r.times, Some(1));
+        assert_eq!(
+            kind("redirect:307:https://example.test"),
+            Fault::Redirect {
+                location: "https://example.test".into(),
+                status: 307
+            }
+        );
+        for bad in [
+            "stall:",
+            "stall:x",
+            "oversized:-1",
+            "redirect:",
+            "redirect:200:http://x",
+        ] {
+            assert!(FaultRule::parse_cli(bad).is_err(), "{bad:?}");
+        }
+        // JSON tagging and defaults.
+        let r =
+            FaultRule::parse_cli(r#"{"fault":{"kind":"redirect","location":"http://h"}}"#).unwrap();
+        assert_eq!(
+            r.fault,
+            Fault::Redirect {
+                location: "http://h".into(),
+                status: 302
+            }
+        );
+        let r = FaultRule::parse_cli(r#"{"fault":{"kind":"stall","ms":7}}"#).unwrap();
+        assert_eq!(
+            r.fault,
+            Fault::Stall {
+                after_bytes: 0,
+                ms: 7
+            }
+        );
+        assert_eq!(
+            serde_json::to_value(Fault::RepeatPage).unwrap(),
+            serde_json::json!({"kind": "repeat_page"})
+        );
+        assert_eq!(
+            serde_json::to_value(Fault::WrongContentType).unwrap(),
+            serde_json::json!({"kind": "wrong_content_type"})
+        );
     }
 
     #[test]

@@ -185,7 +185,10 @@ pub(crate) fn reason(status: u16) -> &'static str {
         204 => "No Content",
         301 => "Moved Permanently",
         302 => "Found",
+        303 => "See Other",
         304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -206,21 +209,25 @@ pub(crate) fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Write `resp` with `Content-Length`, `X-Request-Id` and (if closing) `Connection: close`.
+/// Write `resp` with `Content-Length`, `X-Request-Id` and (if closing) `Connection: close`;
+/// no `Content-Type` when `resp.content_type` is empty. With `stall = Some((n, d))`, send the
+/// head and the first `n` body bytes, wait `d`, then send the rest.
 pub(crate) async fn write_response<S: AsyncWrite + Unpin>(
     stream: &mut S,
     resp: &Response,
     request_id: &str,
     close: bool,
+    stall: Option<(usize, std::time::Duration)>,
 ) -> std::io::Result<()> {
     use std::fmt::Write as _;
     let mut head = String::with_capacity(256);
+    let _ = write!(head, "HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
+    if !resp.content_type.is_empty() {
+        let _ = write!(head, "Content-Type: {}\r\n", resp.content_type);
+    }
     let _ = write!(
         head,
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nX-Request-Id: {}\r\n",
-        resp.status,
-        reason(resp.status),
-        resp.content_type,
+        "Content-Length: {}\r\nX-Request-Id: {}\r\n",
         resp.body.len(),
         request_id
     );
@@ -231,14 +238,23 @@ pub(crate) async fn write_response<S: AsyncWrite + Unpin>(
         head.push_str("Connection: close\r\n");
     }
     head.push_str("\r\n");
-    if resp.body.len() <= 32 * 1024 {
-        let mut all = Vec::with_capacity(head.len() + resp.body.len());
+    let (first, rest) = match stall {
+        Some((n, _)) => resp.body.split_at(n.min(resp.body.len())),
+        None => (&resp.body[..], &[][..]),
+    };
+    if first.len() <= 32 * 1024 {
+        let mut all = Vec::with_capacity(head.len() + first.len());
         all.extend_from_slice(head.as_bytes());
-        all.extend_from_slice(&resp.body);
+        all.extend_from_slice(first);
         stream.write_all(&all).await?;
     } else {
         stream.write_all(head.as_bytes()).await?;
-        stream.write_all(&resp.body).await?;
+        stream.write_all(first).await?;
+    }
+    if let Some((_, pause)) = stall {
+        stream.flush().await?;
+        tokio::time::sleep(pause).await;
+        stream.write_all(rest).await?;
     }
     stream.flush().await
 }

@@ -3,7 +3,8 @@
 //! [`Simulator::start`] generates a deterministic dataset from a seed and serves it over real
 //! HTTP/1.1 on loopback: bearer auth, real paging semantics (`page`/`per_page`, the
 //! 10-campaign cap, cursor paging on enrollments), enrollment filters and include flags,
-//! fault injection ([`FaultRule`]) and a request log ([`RecordedRequest`]).
+//! fault injection ([`FaultRule`]), KnowBe4's rate limits with an optional time scale
+//! ([`RateLimits`]), statistics ([`Stats`]) and a request log ([`RecordedRequest`]).
 //!
 //! Control endpoints (no auth, JSON) let other languages drive a running simulator:
 //!
@@ -13,6 +14,11 @@
 //! | `GET /_sim/faults` | the current rules |
 //! | `PUT /_sim/faults` | replace the rules (body: JSON array of [`FaultRule`]) |
 //! | `DELETE /_sim/faults` | remove all rules |
+//! | `GET /_sim/rate_limits` | the current [`RateLimits`] or `null` |
+//! | `PUT /_sim/rate_limits` | replace them (body: JSON [`RateLimits`], or `null` for none); windows start empty |
+//! | `DELETE /_sim/rate_limits` | remove the limits |
+//! | `GET /_sim/stats` | the [`Stats`] counters |
+//! | `DELETE /_sim/stats` | reset them to zero |
 //! | `GET /_sim/requests` | the request log (JSON array of [`RecordedRequest`]) |
 //! | `DELETE /_sim/requests` | clear the log |
 //! | `POST /_sim/shutdown` | stop the server |
@@ -30,6 +36,7 @@ mod data;
 mod enrollments;
 mod faults;
 mod http;
+mod limits;
 mod query;
 mod rng;
 mod routes;
@@ -43,10 +50,12 @@ use std::time::Duration;
 pub use config::SimulatorConfig;
 pub use data::Dataset;
 pub use faults::{Fault, FaultRule};
+pub use limits::{RateLimits, Stats};
 pub use routes::CAMPAIGN_CAP;
 pub use server::RecordedRequest;
 
 use faults::FaultState;
+use limits::Limiter;
 use server::Shared;
 
 /// A running simulator. Dropping it (or calling [`Simulator::shutdown`]) stops the server.
@@ -85,6 +94,7 @@ impl Simulator {
             config.seed,
             dataset,
             FaultState::new(config.faults.clone()),
+            Limiter::new(config.rate_limits.clone()),
         ));
         let server_shared = shared.clone();
         let thread = std::thread::Builder::new()
@@ -129,6 +139,26 @@ impl Simulator {
     /// Remove all fault rules.
     pub fn clear_faults(&self) {
         self.shared.faults.set(Vec::new());
+    }
+
+    /// Replace the rate limits (`None` = no limits); the rolling windows start empty.
+    pub fn set_rate_limits(&self, limits: Option<RateLimits>) {
+        self.shared.limiter.set(limits);
+    }
+
+    /// The rate limits in force, if any.
+    pub fn rate_limits(&self) -> Option<RateLimits> {
+        self.shared.limiter.get()
+    }
+
+    /// Counters of API requests, rate-limited requests and injected faults.
+    pub fn stats(&self) -> Stats {
+        self.shared.stats.get()
+    }
+
+    /// Reset the [`Stats`] counters to zero.
+    pub fn reset_stats(&self) {
+        self.shared.stats.reset();
     }
 
     /// The log of API requests (not `/_sim/*` ones), oldest first.

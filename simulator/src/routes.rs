@@ -15,8 +15,25 @@ fn not_found() -> Response {
     Response::error(404, "Not Found")
 }
 
+/// Variations of the normal behaviour that faults ask for.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RouteOptions {
+    /// List endpoints ignore `page` and `cursor` and serve the first page.
+    pub(crate) repeat_page: bool,
+}
+
 /// Serve one authorised-or-not API request (faults are handled by the caller).
 pub(crate) fn handle(shared: &Shared, req: &Request, authorized: bool) -> Response {
+    handle_with(shared, req, authorized, RouteOptions::default())
+}
+
+/// [`handle`] with fault-driven variations.
+pub(crate) fn handle_with(
+    shared: &Shared,
+    req: &Request,
+    authorized: bool,
+    opts: RouteOptions,
+) -> Response {
     if !authorized {
         return Response::error(401, "Unauthorized");
     }
@@ -50,12 +67,12 @@ pub(crate) fn handle(shared: &Shared, req: &Request, authorized: bool) -> Respon
     }
     let q = Query::parse(&req.query);
     let r = match route {
-        Route::List("policies") => list_simple(shared, &q, "pol", shared.dataset.policies()),
+        Route::List("policies") => list_simple(shared, &q, opts, "pol", shared.dataset.policies()),
         Route::List("store_purchases") => {
-            list_simple(shared, &q, "sp", shared.dataset.store_purchases())
+            list_simple(shared, &q, opts, "sp", shared.dataset.store_purchases())
         }
-        Route::List("campaigns") => list_campaigns(shared, &q),
-        Route::List(_) => list_enrollments(shared, &q),
+        Route::List("campaigns") => list_campaigns(shared, &q, opts),
+        Route::List(_) => list_enrollments(shared, &q, opts),
         Route::One(kind, id) => one(shared, &q, kind, id),
         Route::Account => Ok(cached(shared, "acct".into(), || {
             to_vec(shared.dataset.account())
@@ -85,6 +102,12 @@ fn cached(shared: &Shared, key: String, render: impl FnOnce() -> Vec<u8>) -> Res
     Response::json(200, shared.cache.get_or_render(key, render))
 }
 
+/// `(page, per_page)`, with the page forced to 1 under [`RouteOptions::repeat_page`].
+fn paging(q: &Query, opts: RouteOptions) -> Result<(usize, usize), Response> {
+    let (page, per) = q.paging()?;
+    Ok((if opts.repeat_page { 1 } else { page }, per))
+}
+
 /// The `[start, end)` range of page `page` (1-based) over `len` items.
 fn page_range(len: usize, page: usize, per_page: usize) -> (usize, usize) {
     let start = (page - 1).saturating_mul(per_page).min(len);
@@ -94,18 +117,19 @@ fn page_range(len: usize, page: usize, per_page: usize) -> (usize, usize) {
 fn list_simple(
     shared: &Shared,
     q: &Query,
+    opts: RouteOptions,
     name: &str,
     items: &[Value],
 ) -> Result<Response, Response> {
-    let (page, per) = q.paging()?;
+    let (page, per) = paging(q, opts)?;
     let (s, e) = page_range(items.len(), page, per);
     Ok(cached(shared, format!("{name}?{s},{e}"), || {
         to_vec(&items[s..e])
     }))
 }
 
-fn list_campaigns(shared: &Shared, q: &Query) -> Result<Response, Response> {
-    let (page, per) = q.paging()?;
+fn list_campaigns(shared: &Shared, q: &Query, opts: RouteOptions) -> Result<Response, Response> {
+    let (page, per) = paging(q, opts)?;
     let exclude = q.flag("exclude_percentages");
     let items = shared.dataset.campaigns();
     let (s, mut e) = page_range(items.len(), page, per);
@@ -189,18 +213,19 @@ fn decode_cursor(mask: u64, token: &str) -> Option<usize> {
     (offset < 1 << 40).then_some(offset as usize)
 }
 
-fn list_enrollments(shared: &Shared, q: &Query) -> Result<Response, Response> {
+fn list_enrollments(shared: &Shared, q: &Query, opts: RouteOptions) -> Result<Response, Response> {
     let store_purchase_id = q.id_filter("store_purchase_id")?;
     let campaign_id = q.id_filter("campaign_id")?;
     let user_id = q.id_filter("user_id")?;
     let exclude_archived = q.flag("exclude_archived_users");
     let inc = includes(q);
-    let (page, per) = q.paging()?;
+    let (page, per) = paging(q, opts)?;
     let mask = shared.cursor_mask;
     // Offset into the filtered list and whether to answer in the cursor envelope.
     let (offset, cursor) = match q.get("cursor") {
         None | Some("") => (((page - 1) as u64).saturating_mul(per as u64), false),
         Some("true") => (0, true),
+        Some(_) if opts.repeat_page => (0, true),
         Some(tok) => match decode_cursor(mask, tok) {
             Some(o) => (o as u64, true),
             None => return Err(Response::error(400, "invalid cursor")),

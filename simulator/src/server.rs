@@ -16,8 +16,9 @@ use crate::control;
 use crate::data::Dataset;
 use crate::faults::{Fault, FaultState};
 use crate::http::{self, read_request, write_response, ReadOutcome, Request, Response};
+use crate::limits::{Limiter, StatCounters};
 use crate::rng::Rng;
-use crate::routes;
+use crate::routes::{self, RouteOptions};
 
 /// Most requests kept in the log (oldest dropped first).
 const MAX_LOG: usize = 200_000;
@@ -53,6 +54,8 @@ pub(crate) struct Shared {
     pub(crate) token: String,
     pub(crate) dataset: Arc<Dataset>,
     pub(crate) faults: FaultState,
+    pub(crate) limiter: Limiter,
+    pub(crate) stats: StatCounters,
     pub(crate) cache: RenderCache,
     pub(crate) cursor_mask: u64,
     log: Mutex<VecDeque<RecordedRequest>>,
@@ -67,11 +70,14 @@ impl Shared {
         seed: u64,
         dataset: Arc<Dataset>,
         faults: FaultState,
+        limiter: Limiter,
     ) -> Shared {
         Shared {
             token,
             dataset,
             faults,
+            limiter,
+            stats: StatCounters::default(),
             cache: RenderCache::default(),
             cursor_mask: Rng::new(seed, 99).next_u64() & 0x0FFF_FFFF_FFFF_FFFF,
             log: Mutex::new(VecDeque::new()),
@@ -178,15 +184,16 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
         let request_id = format!("sim-{n}");
         let close = !req.keep_alive;
         let control = req.path == "/_sim" || req.path.starts_with("/_sim/");
-        let (resp, stop) = if control {
-            control::handle(&shared, &req)
+        let (resp, stop, stall) = if control {
+            let (resp, stop) = control::handle(&shared, &req);
+            (resp, stop, None)
         } else {
             match api(&shared, &req).await {
-                Some(r) => (r, false),
+                Some((r, stall)) => (r, false, stall),
                 None => return, // Fault::Reset: drop the connection unanswered.
             }
         };
-        if write_response(&mut stream, &resp, &request_id, close || stop)
+        if write_response(&mut stream, &resp, &request_id, close || stop, stall)
             .await
             .is_err()
         {
@@ -205,12 +212,33 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
 const HTML_503: &str = "<!DOCTYPE html>\n<html><head><title>Down for maintenance</title></head>\
 <body><h1>We'll be back soon</h1><p>KnowBe4 is undergoing scheduled maintenance.</p></body></html>\n";
 
-/// An API request: log it, apply any fault, route it. `None` means reset the connection.
-async fn api(shared: &Shared, req: &Request) -> Option<Response> {
+/// Body bytes to send before a stall, and the stall.
+type Stall = Option<(usize, Duration)>;
+
+/// An API request: count and log it, apply the rate limits (to authorised requests), then any
+/// fault, then route it. `None` means reset the connection.
+async fn api(shared: &Shared, req: &Request) -> Option<(Response, Stall)> {
+    shared.stats.request();
     let authorized = shared.authorized(req);
     shared.record(req, authorized);
-    let resp = match shared.faults.check(&req.path) {
-        None => routes::handle(shared, req, authorized),
+    if authorized {
+        if let Err(retry_after) = shared.limiter.check() {
+            shared.stats.rate_limited();
+            let r = Response::error(429, "Rate limit exceeded");
+            let r = match retry_after {
+                Some(secs) => r.with_header("Retry-After", secs.to_string()),
+                None => r,
+            };
+            return Some((r, None));
+        }
+    }
+    let fault = shared.faults.check(&req.path);
+    if fault.is_some() {
+        shared.stats.fault();
+    }
+    let normal = || routes::handle(shared, req, authorized);
+    let resp = match fault {
+        None => normal(),
         Some(Fault::Status {
             status,
             retry_after,
@@ -233,15 +261,62 @@ async fn api(shared: &Shared, req: &Request) -> Option<Response> {
         },
         Some(Fault::Slow { delay_ms }) => {
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-            routes::handle(shared, req, authorized)
+            normal()
         }
         Some(Fault::TruncatedJson) => {
-            let mut r = routes::handle(shared, req, authorized);
+            let mut r = normal();
             r.body = r.body.slice(..r.body.len() / 2);
             r
         }
         Some(Fault::InvalidJson) => Response::json(200, Bytes::from_static(b"{\"oops\": nope}")),
         Some(Fault::Reset) => return None,
+        Some(Fault::Stall { after_bytes, ms }) => {
+            return Some((normal(), Some((after_bytes, Duration::from_millis(ms)))));
+        }
+        Some(Fault::WrongContentType) => {
+            let mut r = normal();
+            r.content_type = "text/html; charset=utf-8";
+            r
+        }
+        Some(Fault::Oversized { bytes }) => Response::json(
+            200,
+            shared
+                .cache
+                .get_or_render(format!("fault:oversized?{bytes}"), || oversized(bytes)),
+        ),
+        Some(Fault::Redirect { location, status }) => {
+            let mut target = format!("{}{}", location.trim_end_matches('/'), req.path);
+            if !req.query.is_empty() {
+                target.push('?');
+                target.push_str(&req.query);
+            }
+            Response {
+                status,
+                content_type: "",
+                headers: vec![("Location", target)],
+                body: Bytes::new(),
+            }
+        }
+        Some(Fault::RepeatPage) => {
+            routes::handle_with(shared, req, authorized, RouteOptions { repeat_page: true })
+        }
     };
-    Some(resp)
+    Some((resp, None))
+}
+
+/// A JSON array of filler objects, at least `bytes` long.
+fn oversized(bytes: usize) -> Vec<u8> {
+    const PAD: &str = "KnowBe4 simulator filler: this record exists only to make the response big.";
+    let mut out = Vec::with_capacity(bytes.saturating_add(160));
+    out.push(b'[');
+    let mut n = 0u64;
+    while out.len() + 1 < bytes {
+        if n > 0 {
+            out.push(b',');
+        }
+        n += 1;
+        out.extend_from_slice(format!("{{\"filler_id\":{n},\"padding\":\"{PAD}\"}}").as_bytes());
+    }
+    out.push(b']');
+    out
 }

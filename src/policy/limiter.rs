@@ -9,10 +9,13 @@ use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::policy::RateLimits;
 
-/// Slack added to every window: the server counts arrivals, we count
-/// departures, and arrivals can bunch up by the network's jitter.
-fn margin(window: Duration) -> Duration {
-    window / 50 + Duration::from_millis(1)
+/// Slack added to a window: the server counts arrivals, we count
+/// departures, and arrivals bunch up by the network's (and the server's
+/// queueing) jitter. The per-minute limit is what bounds a long pull (50 a
+/// minute is far below 4 a second), so the second window can afford a wide
+/// margin at no cost in throughput; the longer windows get a thin one.
+fn margin(window: Duration, share: f64) -> Duration {
+    window.mul_f64(share) + Duration::from_millis(1)
 }
 
 struct Window {
@@ -22,10 +25,10 @@ struct Window {
 }
 
 impl Window {
-    fn new(length: Duration, limit: u64) -> Window {
+    fn new(length: Duration, limit: u64, margin_share: f64) -> Window {
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
         Window {
-            length: length + margin(length),
+            length: length + margin(length, margin_share),
             limit,
             starts: VecDeque::with_capacity(limit.min(4096)),
         }
@@ -65,11 +68,11 @@ impl RateLimiter {
     pub(crate) fn new(limits: Option<&RateLimits>) -> RateLimiter {
         let state = limits.map(|limits| {
             Arc::new(Mutex::new(State {
-                second: Window::new(limits.second, u64::from(limits.per_second)),
-                minute: Window::new(limits.minute, u64::from(limits.per_minute)),
+                second: Window::new(limits.second, u64::from(limits.per_second), 0.25),
+                minute: Window::new(limits.minute, u64::from(limits.per_minute), 0.03),
                 day: limits
                     .per_day
-                    .map(|per_day| Window::new(limits.day, per_day)),
+                    .map(|per_day| Window::new(limits.day, per_day, 0.01)),
             }))
         });
         RateLimiter {
