@@ -38,6 +38,8 @@ pub(crate) trait PageFetcher {
     ) -> Result<(HttpResponse, u32)>;
     fn progress(&self, progress: PageProgress);
     fn max_pages(&self) -> u64;
+    /// Seconds since the Unix epoch by the client's clock, if it knows.
+    fn unix_seconds(&self) -> Option<i64>;
 }
 
 fn envelope_of((response, attempts): (HttpResponse, u32)) -> Envelope {

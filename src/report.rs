@@ -282,7 +282,7 @@ pub(crate) async fn run(fetcher: &impl PageFetcher, prepared: &Prepared) -> Resu
             text.to_owned(),
         ),
         None => {
-            let now = dates::now_seconds().ok_or_else(|| {
+            let now = fetcher.unix_seconds().ok_or_else(|| {
                 Error::invalid_input(
                     "as_of",
                     "this host has no clock the connector may read: give as_of",

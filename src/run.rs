@@ -148,6 +148,10 @@ impl PageFetcher for ActionRun<'_> {
     fn max_pages(&self) -> u64 {
         self.client.config().max_pages()
     }
+
+    fn unix_seconds(&self) -> Option<i64> {
+        self.client.clock().unix_seconds()
+    }
 }
 
 fn finish(

@@ -1,0 +1,115 @@
+"""The asyncio client."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, Optional, Union
+
+from . import _inputs
+from ._base import _ClientBase
+from ._logging import log_outcome
+from ._types import Envelope
+
+
+class AsyncClient(_ClientBase):
+    """An asyncio KnowBe4 reporting API client, with the same methods as ``Client``.
+
+    Give ``url`` (a regional API host, a gateway, or a simulator) or
+    ``region`` (``us``, ``eu``, ``ca``, ``uk``, ``de``), and ``token``.
+    ``timeout`` bounds each HTTP request and ``connect_timeout`` each
+    connection, in seconds. Plain ``http://`` is accepted only to loopback
+    hosts unless ``allow_insecure_http=True``. ``http_proxy`` sends every
+    request through that proxy.
+
+    Every call returns the HTTP envelope as a ``dict`` (any HTTP status,
+    including 404 and 429) or raises a ``KnowBe4Error`` subclass when there
+    was no usable answer. The work runs on a Rust runtime, off the event loop;
+    cancelling the awaiting task aborts the request.
+    """
+
+    __slots__ = ()
+
+    async def run_action(self, action: str, inputs: Optional[Dict[str, Any]] = None) -> Envelope:
+        """Run ``action`` by its Turbine name with Turbine-shaped ``inputs``:
+        ``{"path_parameters": {...}, "parameters": {...}, "headers": {...}}``.
+        """
+        started = time.perf_counter()
+        try:
+            envelope = await self._native.run_action_async(action, inputs)
+        except BaseException as error:
+            log_outcome(action, started, error=error)
+            raise
+        log_outcome(action, started, envelope)
+        return envelope
+
+    async def get_policy(self, policy_id: int) -> Envelope:
+        """One uploaded policy (action ``get_a_specific_policy``)."""
+        return await self.run_action(*_inputs.policy(policy_id))
+
+    async def get_training_campaign(self, campaign_id: int) -> Envelope:
+        """One training campaign (action ``get_a_specific_training_campaign``)."""
+        return await self.run_action(*_inputs.training_campaign(campaign_id))
+
+    async def get_training_enrollment(
+        self, enrollment_id: int, *, include_campaign_id: Optional[bool] = None
+    ) -> Envelope:
+        """One training enrollment (action ``get_a_specific_training_enrollment``)."""
+        return await self.run_action(*_inputs.training_enrollment(enrollment_id, include_campaign_id))
+
+    async def get_account_risk_score_history(self, *, full: Optional[bool] = None) -> Envelope:
+        """The account's risk score history: six months, or all with ``full=True``
+        (action ``get_account_risk_score_history``)."""
+        return await self.run_action(*_inputs.risk_score_history(full))
+
+    async def list_policies(
+        self, *, page: Optional[int] = None, per_page: Optional[int] = None
+    ) -> Envelope:
+        """Every policy (all pages joined), or one page when ``page`` or
+        ``per_page`` is given (action ``get_all_policies``)."""
+        return await self.run_action(*_inputs.policies(page, per_page))
+
+    async def list_training_campaigns(
+        self,
+        *,
+        exclude_percentages: Optional[bool] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> Envelope:
+        """Every training campaign, or one page (action ``get_all_training_campaigns``).
+
+        Unset ``exclude_percentages`` sends ``true`` (KnowBe4 returns at most
+        10 campaigns otherwise); ``False`` gives percentages for at most 10.
+        """
+        return await self.run_action(*_inputs.training_campaigns(exclude_percentages, page, per_page))
+
+    async def list_training_enrollments(
+        self,
+        *,
+        store_purchase_id: Optional[int] = None,
+        campaign_id: Optional[int] = None,
+        user_id: Optional[int] = None,
+        exclude_archived_users: Optional[bool] = None,
+        include_campaign_id: Optional[bool] = None,
+        include_store_purchase_id: Optional[bool] = None,
+        include_employee_number: Optional[bool] = None,
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+        cursor: Union[str, bool, None] = None,
+    ) -> Envelope:
+        """Every matching training enrollment (all pages, or following the
+        cursor from ``cursor=True`` or a ``next_cursor`` value), or one page
+        (action ``get_all_training_enrollments``)."""
+        return await self.run_action(
+            *_inputs.training_enrollments(
+                store_purchase_id=store_purchase_id,
+                campaign_id=campaign_id,
+                user_id=user_id,
+                exclude_archived_users=exclude_archived_users,
+                include_campaign_id=include_campaign_id,
+                include_store_purchase_id=include_store_purchase_id,
+                include_employee_number=include_employee_number,
+                page=page,
+                per_page=per_page,
+                cursor=cursor,
+            )
+        )

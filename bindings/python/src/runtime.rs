@@ -1,0 +1,36 @@
+//! One tokio runtime per process, created on first use.
+//!
+//! A runtime made before `fork()` is useless in the child: its worker
+//! threads were not copied, so anything spawned on it would never run. The
+//! runtime is therefore keyed by process id and rebuilt on first use in a
+//! forked child.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::runtime::Runtime;
+
+static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+
+/// This process's runtime.
+pub(crate) fn runtime() -> std::io::Result<Arc<Runtime>> {
+    let pid = std::process::id();
+    // The lock only guards a pointer swap; a poisoned lock still holds a valid one.
+    let mut slot = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((owner, runtime)) = slot.as_ref() {
+        if *owner == pid {
+            return Ok(Arc::clone(runtime));
+        }
+    }
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .thread_name("knowbe4-connector")
+            .enable_all()
+            .build()?,
+    );
+    if let Some((_, inherited)) = slot.replace((pid, Arc::clone(&runtime))) {
+        // Dropping the parent's runtime in a child would wait for worker
+        // threads that do not exist here; leaking it is the safe choice.
+        std::mem::forget(inherited);
+    }
+    Ok(runtime)
+}

@@ -1,0 +1,143 @@
+// Every action against the simulator, through the built Node package.
+"use strict";
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const sim = require("./simulator.cjs");
+const { Client, actionNames, version } = require(sim.pkg);
+
+let server;
+let client;
+before(async () => {
+  server = await sim.start();
+  client = new Client({ url: server.url, token: sim.TOKEN });
+});
+after(() => server?.stop());
+
+function assertEnvelope(envelope, status = 200) {
+  assert.equal(envelope.status_code, status);
+  assert.equal(typeof envelope.reason, "string");
+  assert.equal(Object.getPrototypeOf(envelope.response_headers), Object.prototype);
+  assert.match(envelope.response_headers["Content-Type"], /json|html|text/);
+}
+
+test("module exports", () => {
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+  assert.deepEqual(actionNames(), [
+    "get_a_specific_policy",
+    "get_a_specific_training_campaign",
+    "get_a_specific_training_enrollment",
+    "get_account_risk_score_history",
+    "get_all_policies",
+    "get_all_training_campaigns",
+    "get_all_training_enrollments",
+    "get_all_store_purchases",
+    "get_a_specific_store_purchase",
+    "get_all_modules",
+    "get_a_specific_module",
+    "get_training_compliance_report",
+  ]);
+  assert.equal(client.baseUrl, server.url);
+});
+
+test("listPolicies and getPolicy agree", async () => {
+  const list = await client.listPolicies();
+  assertEnvelope(list);
+  assert.equal(list.reason, "OK");
+  assert.ok(Array.isArray(list.json_body) && list.json_body.length > 0);
+  const first = list.json_body[0];
+  const one = await client.getPolicy(first.policy_id);
+  assertEnvelope(one);
+  assert.deepEqual(one.json_body, first);
+  // A digit string is an id too (Turbine passes strings).
+  assert.deepEqual((await client.getPolicy(String(first.policy_id))).json_body, first);
+  const page = await client.listPolicies({ page: 1, perPage: 2 });
+  assert.deepEqual(page.json_body, list.json_body.slice(0, 2));
+});
+
+test("listTrainingCampaigns and getTrainingCampaign agree", async () => {
+  const all = await client.listTrainingCampaigns();
+  assertEnvelope(all);
+  assert.equal(all.json_body.length, 24, "every campaign: exclude_percentages defaults to true");
+  assert.ok(!("completion_percentage" in all.json_body[0]));
+  const capped = await client.listTrainingCampaigns({ excludePercentages: false, perPage: 50 });
+  assert.equal(capped.json_body.length, 10);
+  const one = await client.getTrainingCampaign(all.json_body[3].campaign_id);
+  assertEnvelope(one);
+  assert.equal(one.json_body.campaign_id, all.json_body[3].campaign_id);
+  assert.equal(one.json_body.name, all.json_body[3].name);
+});
+
+test("listTrainingEnrollments pages through everything; getTrainingEnrollment agrees", async () => {
+  const all = await client.listTrainingEnrollments();
+  assertEnvelope(all);
+  assert.equal(all.json_body.length, 900);
+  const ids = new Set(all.json_body.map((e) => e.enrollment_id));
+  assert.equal(ids.size, 900);
+  const first = all.json_body[0];
+  const one = await client.getTrainingEnrollment(first.enrollment_id);
+  assert.deepEqual(one.json_body, first);
+  const withCampaign = await client.getTrainingEnrollment(first.enrollment_id, {
+    includeCampaignId: true,
+  });
+  assert.equal(typeof withCampaign.json_body.campaign_id, "number");
+  const mine = await client.listTrainingEnrollments({ userId: first.user.id, includeCampaignId: "true" });
+  assert.deepEqual(
+    mine.json_body.map((e) => e.enrollment_id),
+    all.json_body.filter((e) => e.user.id === first.user.id).map((e) => e.enrollment_id),
+  );
+  const cursor = await client.listTrainingEnrollments({ cursor: true });
+  assert.deepEqual(
+    cursor.json_body.map((e) => e.enrollment_id).sort(),
+    [...ids].sort(),
+  );
+});
+
+test("getAccountRiskScoreHistory", async () => {
+  const recent = await client.getAccountRiskScoreHistory();
+  assertEnvelope(recent);
+  const full = await client.getAccountRiskScoreHistory({ full: true });
+  assert.ok(Array.isArray(full.json_body));
+  assert.ok(full.json_body.length >= recent.json_body.length);
+});
+
+test("runAction takes Turbine-shaped input and matches the typed methods", async () => {
+  const typed = await client.listTrainingEnrollments({ page: 2, perPage: 7 });
+  const generic = await client.runAction("get_all_training_enrollments", {
+    parameters: { page: "2", per_page: 7 },
+  });
+  assert.deepEqual(generic.json_body, typed.json_body);
+  const policy = await client.runAction("get_a_specific_policy", {
+    path_parameters: { policy_id: 1003 },
+  });
+  assert.equal(policy.status_code, 200);
+  const noInput = await client.runAction("get_all_policies");
+  assert.deepEqual(noInput.json_body, (await client.listPolicies()).json_body);
+});
+
+test("HTTP errors are envelopes, not exceptions", async () => {
+  const missing = await client.getPolicy(999999);
+  assertEnvelope(missing, 404);
+  assert.equal(missing.reason, "Not Found");
+  assert.deepEqual(missing.json_body, { message: "Not Found" });
+
+  await server.setFaults([{ path: "/v1/training/policies", fault: { kind: "status", status: 429 } }]);
+  try {
+    const limited = await client.listPolicies({ page: 1 });
+    assertEnvelope(limited, 429);
+    assert.equal(limited.reason, "Too Many Requests");
+    await server.setFaults([{ fault: { kind: "html503" } }]);
+    const html = await client.getAccountRiskScoreHistory();
+    assert.equal(html.status_code, 503);
+    assert.equal(typeof html.response_text, "string");
+    assert.match(html.response_text, /<html/i);
+    assert.ok(!("json_body" in html));
+  } finally {
+    await server.clearFaults();
+  }
+});
+
+test("a wrong token is a 401 envelope", async () => {
+  const stranger = new Client({ url: server.url, token: "wrong" });
+  const envelope = await stranger.listPolicies();
+  assert.equal(envelope.status_code, 401);
+});
