@@ -223,3 +223,44 @@ fn report_prints_a_table_and_writes_csv() {
     let report: Value = serde_json::from_str(stdout(&json_out)).unwrap();
     assert_eq!(report["scope"], serde_json::json!([201]));
 }
+
+#[test]
+fn every_action_at_trace_verbosity_never_prints_the_token() {
+    let token = "kb4-cli-SECRET-9876543210";
+    let sim = Simulator::start(SimulatorConfig { token: token.into(), ..SimulatorConfig::default() }).unwrap();
+    sim.set_faults(vec![knowbe4_simulator::FaultRule {
+        path: None,
+        after: 0,
+        times: Some(3),
+        fault: knowbe4_simulator::Fault::Status { status: 503, retry_after: None },
+    }]);
+    let url = sim.url();
+    let env = [("KNOWBE4_URL", url.as_str()), ("KNOWBE4_TOKEN", token)];
+    let mut seen = 0;
+    for action in knowbe4_connector::ACTIONS {
+        let mut args = vec!["-vv", "run", action.name];
+        let id = "1";
+        for input in action.inputs.iter().filter(|input| input.required) {
+            match input.name {
+                "source" => args.extend(["--source", "policy"]),
+                "policy_id" => args.extend(["--policy-id", id]),
+                "campaign_id" => args.extend(["--campaign-id", id]),
+                "enrollment_id" => args.extend(["--enrollment-id", id]),
+                "store_purchase_id" => args.extend(["--store-purchase-id", id]),
+                "module_id" => args.extend(["--module-id", id]),
+                other => panic!("no test value for {other}"),
+            }
+        }
+        if action.name == "get_training_compliance_report" {
+            args.extend(["--as-of", "2024-01-01"]);
+        }
+        let out = knowbe4(&args, &env);
+        let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert!(!all.contains(token), "{}: {all}", action.name);
+        seen += all.lines().filter(|line| line.starts_with("[DEBUG knowbe4_connector]")).count();
+    }
+    assert!(seen >= knowbe4_connector::ACTIONS.len(), "requests were logged ({seen} lines)");
+    // A bad input that echoes values, and a Turbine run at -vv.
+    let out = knowbe4(&["-vv", "run", "get_a_specific_policy", "--policy-id", "x/../y"], &env);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(token));
+}

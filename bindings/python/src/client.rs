@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use knowbe4_connector::{Client, ClientConfig, Error};
+use knowbe4_connector::{Client, ClientConfig, Error, RateLimits, RetryPolicy};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 use serde_json::Value;
@@ -38,6 +38,12 @@ impl NativeClient {
         timeout = None,
         connect_timeout = None,
         allow_insecure_http = None,
+        action_timeout = None,
+        max_attempts = None,
+        rate_limit = None,
+        licensed_users = None,
+        max_response_bytes = None,
+        ca_bundle = None,
     ))]
     #[allow(clippy::too_many_arguments)] // mirrors the Python signature one to one
     fn new(
@@ -50,6 +56,12 @@ impl NativeClient {
         timeout: Option<&Bound<'_, PyAny>>,
         connect_timeout: Option<&Bound<'_, PyAny>>,
         allow_insecure_http: Option<&Bound<'_, PyAny>>,
+        action_timeout: Option<&Bound<'_, PyAny>>,
+        max_attempts: Option<&Bound<'_, PyAny>>,
+        rate_limit: Option<&Bound<'_, PyAny>>,
+        licensed_users: Option<&Bound<'_, PyAny>>,
+        max_response_bytes: Option<&Bound<'_, PyAny>>,
+        ca_bundle: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<NativeClient> {
         guarded(py, None, || {
             let built = (|| -> Result<NativeClient, Error> {
@@ -67,6 +79,34 @@ impl NativeClient {
                 }
                 if let Some(timeout) = seconds("connect_timeout", connect_timeout)? {
                     builder = builder.connect_timeout(timeout);
+                }
+                if let Some(timeout) = seconds("action_timeout", action_timeout)? {
+                    builder = builder.action_timeout(timeout);
+                }
+                if let Some(attempts) = count("max_attempts", max_attempts)? {
+                    let attempts = u32::try_from(attempts)
+                        .map_err(|_| Error::invalid_input("max_attempts", "is too large"))?;
+                    builder = builder.retry(RetryPolicy {
+                        max_attempts: attempts,
+                        ..RetryPolicy::default()
+                    });
+                }
+                let users = count("licensed_users", licensed_users)?.unwrap_or(0);
+                builder = builder.licensed_users(users);
+                // None keeps the core's default: KnowBe4's limits except for loopback.
+                match flag("rate_limit", rate_limit)? {
+                    Some(true) => builder = builder.rate_limits(Some(RateLimits::knowbe4(users))),
+                    Some(false) => builder = builder.rate_limits(None),
+                    None => {}
+                }
+                if let Some(bytes) = count("max_response_bytes", max_response_bytes)? {
+                    builder = builder.max_response_bytes(bytes);
+                }
+                if let Some(path) = text("ca_bundle", ca_bundle)? {
+                    let pem = std::fs::read(&path).map_err(|err| {
+                        Error::invalid_input("ca_bundle", format!("cannot read {path}: {err}"))
+                    })?;
+                    builder = builder.ca_bundle_pem(pem);
                 }
                 if let Some(url) = text("url", url)? {
                     builder = builder.url(url);
@@ -214,6 +254,21 @@ fn text(name: &str, value: Option<&Bound<'_, PyAny>>) -> Result<Option<String>, 
             Ok(text) => Ok(Some(text.to_string())),
             Err(_) => Err(Error::invalid_input(name, "must be a str")),
         },
+    }
+}
+
+/// A non-negative whole number (`bool` is refused: `True` is not a count).
+fn count(name: &str, value: Option<&Bound<'_, PyAny>>) -> Result<Option<u64>, Error> {
+    match value {
+        None => Ok(None),
+        Some(value) if value.is_none() => Ok(None),
+        Some(value) if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() => {
+            Err(Error::invalid_input(name, "must be an int"))
+        }
+        Some(value) => value
+            .extract::<u64>()
+            .map(Some)
+            .map_err(|_| Error::invalid_input(name, "must be a non-negative int")),
     }
 }
 

@@ -21,7 +21,11 @@ fn class_for(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidInput => "InvalidInputError",
         ErrorKind::Connect => "ConnectError",
         ErrorKind::Tls => "TlsError",
-        ErrorKind::Timeout => "KnowBe4TimeoutError",
+        ErrorKind::Timeout | ErrorKind::ConnectTimeout | ErrorKind::Deadline => {
+            "KnowBe4TimeoutError"
+        }
+        ErrorKind::RateLimit => "RateLimitError",
+        ErrorKind::ResponseTooLarge => "ResponseTooLargeError",
         ErrorKind::Transport => "TransportError",
         ErrorKind::Decode => "DecodeError",
         // A kind added to the core later still reaches Python as the base class.

@@ -198,3 +198,28 @@ test("deadline: actionTimeoutMs bounds a whole action, retries included", async 
     await server.clearFaults();
   }
 });
+
+test("secrets: the token appears in no envelope, error or console output of any action", async () => {
+  const captured = [];
+  const original = { log: console.log, warn: console.warn, error: console.error, debug: console.debug, info: console.info };
+  for (const name of Object.keys(original)) console[name] = (...args) => captured.push(args.map(String).join(" "));
+  await server.setFaults([{ times: 3, fault: { kind: "status", status: 503 } }]);
+  const seen = [];
+  try {
+    const { actionNames } = require(sim.pkg);
+    for (const name of actionNames()) {
+      for (const inputs of [{}, { path_parameters: { policy_id: 1, campaign_id: 1, enrollment_id: 1, store_purchase_id: 1, module_id: 1 }, parameters: { source: "policy", as_of: "2024-01-01" } }, { parameters: { page: "x" } }]) {
+        try {
+          seen.push(JSON.stringify(await client.runAction(name, inputs)));
+        } catch (error) {
+          seen.push(`${error.name} ${error.code} ${error.input} ${error.message} ${error.stack} ${JSON.stringify(error)}`);
+        }
+      }
+    }
+  } finally {
+    Object.assign(console, original);
+    await server.clearFaults();
+  }
+  assert.ok(seen.length >= 36);
+  for (const text of [...seen, ...captured]) assert.ok(!text.includes(sim.TOKEN), `token leaked: ${text.slice(0, 200)}`);
+});

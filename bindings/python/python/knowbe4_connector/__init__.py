@@ -43,6 +43,8 @@ from .errors import (
     InvalidInputError,
     KnowBe4Error,
     KnowBe4TimeoutError,
+    RateLimitError,
+    ResponseTooLargeError,
     TlsError,
     TransportError,
 )
@@ -80,6 +82,8 @@ __all__ = [
     "KnowBe4Error",
     "KnowBe4TimeoutError",
     "METHOD_ACTIONS",
+    "RateLimitError",
+    "ResponseTooLargeError",
     "TlsError",
     "TransportError",
     "__version__",

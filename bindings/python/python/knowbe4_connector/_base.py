@@ -23,6 +23,12 @@ class _ClientBase:
         timeout: float = 60.0,
         connect_timeout: float = 10.0,
         allow_insecure_http: bool = False,
+        action_timeout: Optional[float] = None,
+        max_attempts: int = 4,
+        rate_limit: Optional[bool] = None,
+        licensed_users: int = 0,
+        max_response_bytes: int = 64 * 1024 * 1024,
+        ca_bundle: Optional[str] = None,
     ) -> None:
         self._native = NativeClient(
             token=token,
@@ -33,6 +39,12 @@ class _ClientBase:
             timeout=timeout,
             connect_timeout=connect_timeout,
             allow_insecure_http=allow_insecure_http,
+            action_timeout=action_timeout,
+            max_attempts=max_attempts,
+            rate_limit=rate_limit,
+            licensed_users=licensed_users,
+            max_response_bytes=max_response_bytes,
+            ca_bundle=ca_bundle,
         )
 
     @property

@@ -21,6 +21,15 @@ class Client(_ClientBase):
     hosts unless ``allow_insecure_http=True``. ``http_proxy`` sends every
     request through that proxy.
 
+    Reliability: 429, 500, 502, 503, 504 and connection failures are retried
+    (``max_attempts`` tries, exponential backoff with full jitter, or the
+    server's ``Retry-After``); ``action_timeout`` bounds a whole action, every
+    page and retry included; KnowBe4's rate limits (4/s, 50/min, 2,000 plus
+    ``licensed_users`` a day) are kept client-side, shared by every call of
+    the client (``rate_limit=None``: on except for a loopback URL; ``True`` or
+    ``False`` forces it). ``max_response_bytes`` caps one answer's size and
+    ``ca_bundle`` (a PEM file path) adds trusted CAs.
+
     Every call returns the HTTP envelope as a ``dict`` (any HTTP status,
     including 404 and 429) or raises a ``KnowBe4Error`` subclass when there
     was no usable answer. Calls release the GIL, and one client may be shared

@@ -25,6 +25,12 @@ class NativeClient:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         allow_insecure_http: Optional[bool] = None,
+        action_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        rate_limit: Optional[bool] = None,
+        licensed_users: Optional[int] = None,
+        max_response_bytes: Optional[int] = None,
+        ca_bundle: Optional[str] = None,
     ) -> NativeClient: ...
     @property
     def url(self) -> str:

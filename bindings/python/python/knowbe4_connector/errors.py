@@ -17,6 +17,8 @@ __all__ = [
     "KnowBe4TimeoutError",
     "TransportError",
     "DecodeError",
+    "RateLimitError",
+    "ResponseTooLargeError",
 ]
 
 
@@ -82,7 +84,9 @@ class TlsError(KnowBe4Error):
 
 
 class KnowBe4TimeoutError(KnowBe4Error, TimeoutError):
-    """A timeout (``timeout`` or ``connect_timeout``) elapsed before the answer arrived."""
+    """A timeout elapsed before the answer arrived. ``kind`` says which layer:
+    ``timeout`` (one request), ``connect_timeout`` (opening the connection) or
+    ``deadline`` (``action_timeout``: the whole action, every page and retry)."""
 
 
 class TransportError(KnowBe4Error):
@@ -92,3 +96,14 @@ class TransportError(KnowBe4Error):
 class DecodeError(KnowBe4Error):
     """An answer arrived but could not be understood where the connector must
     understand it (a page of a multi-page pull that is not a JSON array)."""
+
+
+class RateLimitError(KnowBe4Error):
+    """The client-side daily request budget is spent; nothing was sent.
+
+    KnowBe4 allows 2,000 requests a day plus the licensed-user count; the
+    connector refuses the next request rather than earn a day of 429s."""
+
+
+class ResponseTooLargeError(KnowBe4Error):
+    """The answer was larger than ``max_response_bytes`` and was not read."""
