@@ -227,12 +227,19 @@ fn report_prints_a_table_and_writes_csv() {
 #[test]
 fn every_action_at_trace_verbosity_never_prints_the_token() {
     let token = "kb4-cli-SECRET-9876543210";
-    let sim = Simulator::start(SimulatorConfig { token: token.into(), ..SimulatorConfig::default() }).unwrap();
+    let sim = Simulator::start(SimulatorConfig {
+        token: token.into(),
+        ..SimulatorConfig::default()
+    })
+    .unwrap();
     sim.set_faults(vec![knowbe4_simulator::FaultRule {
         path: None,
         after: 0,
         times: Some(3),
-        fault: knowbe4_simulator::Fault::Status { status: 503, retry_after: None },
+        fault: knowbe4_simulator::Fault::Status {
+            status: 503,
+            retry_after: None,
+        },
     }]);
     let url = sim.url();
     let env = [("KNOWBE4_URL", url.as_str()), ("KNOWBE4_TOKEN", token)];
@@ -257,10 +264,25 @@ fn every_action_at_trace_verbosity_never_prints_the_token() {
         let out = knowbe4(&args, &env);
         let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
         assert!(!all.contains(token), "{}: {all}", action.name);
-        seen += all.lines().filter(|line| line.starts_with("[DEBUG knowbe4_connector]")).count();
+        seen += all
+            .lines()
+            .filter(|line| line.starts_with("[DEBUG knowbe4_connector]"))
+            .count();
     }
-    assert!(seen >= knowbe4_connector::ACTIONS.len(), "requests were logged ({seen} lines)");
+    assert!(
+        seen >= knowbe4_connector::ACTIONS.len(),
+        "requests were logged ({seen} lines)"
+    );
     // A bad input that echoes values, and a Turbine run at -vv.
-    let out = knowbe4(&["-vv", "run", "get_a_specific_policy", "--policy-id", "x/../y"], &env);
+    let out = knowbe4(
+        &[
+            "-vv",
+            "run",
+            "get_a_specific_policy",
+            "--policy-id",
+            "x/../y",
+        ],
+        &env,
+    );
     assert!(!String::from_utf8_lossy(&out.stderr).contains(token));
 }
