@@ -141,3 +141,19 @@ test("a wrong token is a 401 envelope", async () => {
   const envelope = await stranger.listPolicies();
   assert.equal(envelope.status_code, 401);
 });
+
+test("training tools: store purchases, modules, status filter, compliance report", async () => {
+  const purchases = (await client.runAction("get_all_store_purchases", {})).json_body;
+  const policies = (await client.listPolicies()).json_body;
+  const modules = (await client.runAction("get_all_modules", {})).json_body;
+  assert.equal(modules.length, purchases.length + policies.length);
+  const videos = (await client.runAction("get_all_modules", { parameters: { type: "Video" } })).json_body;
+  assert.ok(videos.length > 0 && videos.every((m) => m.type === "Video"));
+  const all = (await client.listTrainingEnrollments()).json_body;
+  const pastDue = (await client.runAction("get_all_training_enrollments", { parameters: { status: "past due" } })).json_body;
+  assert.deepEqual(pastDue, all.filter((e) => e.status === "Past Due"));
+  // No as_of: the report takes "now" from the host's clock (Date).
+  const report = (await client.runAction("get_training_compliance_report", {})).json_body;
+  assert.equal(report.total_enrollments, all.length);
+  assert.match(report.as_of, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+});

@@ -60,6 +60,11 @@ METHOD_ACTIONS: Dict[str, str] = {
     "list_policies": "get_all_policies",
     "list_training_campaigns": "get_all_training_campaigns",
     "list_training_enrollments": "get_all_training_enrollments",
+    "list_store_purchases": "get_all_store_purchases",
+    "get_store_purchase": "get_a_specific_store_purchase",
+    "list_modules": "get_all_modules",
+    "get_module": "get_a_specific_module",
+    "get_training_compliance_report": "get_training_compliance_report",
 }
 """Each typed client method and the Turbine action it runs."""
 

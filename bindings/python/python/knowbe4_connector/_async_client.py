@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 from . import _inputs
 from ._base import _ClientBase
@@ -83,13 +83,14 @@ class AsyncClient(_ClientBase):
         exclude_percentages: Optional[bool] = None,
         page: Optional[int] = None,
         per_page: Optional[int] = None,
+        status: Optional[str] = None,
     ) -> Envelope:
         """Every training campaign, or one page (action ``get_all_training_campaigns``).
 
         Unset ``exclude_percentages`` sends ``true`` (KnowBe4 returns at most
         10 campaigns otherwise); ``False`` gives percentages for at most 10.
         """
-        return await self.run_action(*_inputs.training_campaigns(exclude_percentages, page, per_page))
+        return await self.run_action(*_inputs.training_campaigns(exclude_percentages, page, per_page, status))
 
     async def list_training_enrollments(
         self,
@@ -104,6 +105,7 @@ class AsyncClient(_ClientBase):
         page: Optional[int] = None,
         per_page: Optional[int] = None,
         cursor: Union[str, bool, None] = None,
+        status: Optional[str] = None,
     ) -> Envelope:
         """Every matching training enrollment (all pages, or following the
         cursor from ``cursor=True`` or a ``next_cursor`` value), or one page
@@ -120,5 +122,52 @@ class AsyncClient(_ClientBase):
                 page=page,
                 per_page=per_page,
                 cursor=cursor,
+                status=status,
             )
+        )
+
+    async def list_store_purchases(
+        self, *, page: Optional[int] = None, per_page: Optional[int] = None
+    ) -> Envelope:
+        """Every store purchase, or one page (action ``get_all_store_purchases``).
+        Records keep KnowBe4's id key, ``store_purchase_id`` or ``store_purchased_id``."""
+        return await self.run_action(*_inputs.store_purchases(page, per_page))
+
+    async def get_store_purchase(self, store_purchase_id: int) -> Envelope:
+        """One store purchase (action ``get_a_specific_store_purchase``)."""
+        return await self.run_action(*_inputs.store_purchase(store_purchase_id))
+
+    async def list_modules(
+        self,
+        *,
+        type: Optional[str] = None,  # noqa: A002 - the API's name
+        page: Optional[int] = None,
+        per_page: Optional[int] = None,
+    ) -> Envelope:
+        """Store purchases and uploaded policies as one list of ``{source,
+        module_id, name, type, record}``, optionally of one ``type`` (Training
+        Module, Video, Game, Assessment, Policy, Newsletter, Poster), paged over the
+        combined list (action ``get_all_modules``)."""
+        return await self.run_action(*_inputs.modules(type, page, per_page))
+
+    async def get_module(self, module_id: int, *, source: Optional[str] = None) -> Envelope:
+        """One module; ``source`` is ``"store_purchase"`` or ``"policy"`` and is
+        required (action ``get_a_specific_module``)."""
+        return await self.run_action(*_inputs.module(module_id, source))
+
+    async def get_training_compliance_report(
+        self,
+        *,
+        campaign_id: Optional[int] = None,
+        campaign_ids: Optional[Sequence[int]] = None,
+        as_of: Optional[str] = None,
+        exclude_archived_users: Optional[bool] = None,
+    ) -> Envelope:
+        """Compliance of one campaign, several, or all (action
+        ``get_training_compliance_report``): counts by status, completion rate,
+        who needs a reminder, past-due-but-completed cases, time spent, per
+        content type and per campaign. ``as_of`` (``YYYY-MM-DD`` or UTC time)
+        is when deadlines are judged; default now."""
+        return await self.run_action(
+            *_inputs.compliance_report(campaign_id, campaign_ids, as_of, exclude_archived_users)
         )

@@ -9,7 +9,7 @@ it checks the inputs of ``run_action`` and of a Turbine run. ``None`` means
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 Call = Tuple[str, Dict[str, Any]]
 
@@ -40,13 +40,17 @@ def policies(page: Optional[int], per_page: Optional[int]) -> Call:
 
 
 def training_campaigns(
-    exclude_percentages: Optional[bool], page: Optional[int], per_page: Optional[int]
+    exclude_percentages: Optional[bool],
+    page: Optional[int],
+    per_page: Optional[int],
+    status: Optional[str] = None,
 ) -> Call:
     return "get_all_training_campaigns", {
         "parameters": {
             "exclude_percentages": exclude_percentages,
             "page": page,
             "per_page": per_page,
+            "status": status,
         }
     }
 
@@ -63,6 +67,7 @@ def training_enrollments(
     page: Optional[int],
     per_page: Optional[int],
     cursor: Union[str, bool, None],
+    status: Optional[str] = None,
 ) -> Call:
     return "get_all_training_enrollments", {
         "parameters": {
@@ -76,5 +81,43 @@ def training_enrollments(
             "page": page,
             "per_page": per_page,
             "cursor": cursor,
+            "status": status,
+        }
+    }
+
+
+def store_purchases(page: Optional[int], per_page: Optional[int]) -> Call:
+    return "get_all_store_purchases", {"parameters": {"page": page, "per_page": per_page}}
+
+
+def store_purchase(store_purchase_id: int) -> Call:
+    return "get_a_specific_store_purchase", {
+        "path_parameters": {"store_purchase_id": store_purchase_id}
+    }
+
+
+def modules(type: Optional[str], page: Optional[int], per_page: Optional[int]) -> Call:  # noqa: A002
+    return "get_all_modules", {"parameters": {"type": type, "page": page, "per_page": per_page}}
+
+
+def module(module_id: int, source: Optional[str]) -> Call:
+    return "get_a_specific_module", {
+        "path_parameters": {"module_id": module_id},
+        "parameters": {"source": source},
+    }
+
+
+def compliance_report(
+    campaign_id: Optional[int],
+    campaign_ids: Optional[Sequence[int]],
+    as_of: Optional[str],
+    exclude_archived_users: Optional[bool],
+) -> Call:
+    return "get_training_compliance_report", {
+        "parameters": {
+            "campaign_id": campaign_id,
+            "campaign_ids": None if campaign_ids is None else list(campaign_ids),
+            "as_of": as_of,
+            "exclude_archived_users": exclude_archived_users,
         }
     }
