@@ -31,6 +31,29 @@ pub struct Invocation {
     pub http_proxy: Option<String>,
 }
 
+impl Invocation {
+    /// The invocation of this process: the action from the caller (the one
+    /// argument), standard input read whole, `ASSET_KEYS` and `http_proxy`
+    /// from the environment. Every Turbine entry (the CLI, the Python
+    /// package) reads its process this way, so they cannot drift apart.
+    pub fn from_process(action: String) -> Result<Invocation> {
+        use std::io::Read;
+        let mut stdin = String::new();
+        std::io::stdin().read_to_string(&mut stdin).map_err(|err| {
+            Error::invalid_input(
+                "stdin",
+                format!("standard input could not be read as UTF-8: {err}"),
+            )
+        })?;
+        Ok(Invocation {
+            action,
+            stdin,
+            asset_keys: std::env::var("ASSET_KEYS").ok(),
+            http_proxy: std::env::var("http_proxy").ok(),
+        })
+    }
+}
+
 /// What the run prints and how it exits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
@@ -40,6 +63,21 @@ pub struct Outcome {
     pub stderr: String,
     /// The exit status.
     pub exit_code: i32,
+}
+
+impl Outcome {
+    /// Write the output to this process's standard streams, unbuffered by
+    /// any text layer, and flush. Write errors (a closed pipe) cannot be
+    /// reported anywhere better, so they are ignored.
+    pub fn write_to_process(&self) {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(self.stdout.as_bytes());
+        let _ = stdout.flush();
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_all(self.stderr.as_bytes());
+        let _ = stderr.flush();
+    }
 }
 
 /// Split the invocation into a client configuration and the action input.
