@@ -9,7 +9,9 @@ const DAY: i64 = 86_400;
 #[must_use]
 pub fn parse_seconds(text: &str) -> Option<i64> {
     let bytes = text.as_bytes();
-    if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+    // ASCII only: the slicing below is by byte, and a multi-byte character
+    // would split; no valid date has one.
+    if !text.is_ascii() || bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
     let year = number(&text[0..4])?;

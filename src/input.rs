@@ -182,8 +182,11 @@ impl Prepared {
     }
 }
 
-/// Headers the connector owns; a user header may not replace them.
-const RESERVED_HEADERS: [&str; 7] = [
+/// Headers the connector owns; a user header may not replace them (a second
+/// `Accept` would go out beside the connector's `application/json`, and
+/// KnowBe4 answers anything but JSON with 406).
+const RESERVED_HEADERS: [&str; 8] = [
+    "accept",
     "authorization",
     "host",
     "content-length",
@@ -378,7 +381,7 @@ fn wire_value(spec: &InputSpec, value: &Value) -> Result<String> {
         InputKind::Cursor => match value {
             Value::Bool(true) => Ok("true".to_owned()),
             Value::String(text) if !text.is_empty() && !text.chars().any(char::is_control) => {
-                Ok(percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string())
+                Ok(encode_query_value(text))
             }
             other => Err(Error::invalid_input(
                 name,
@@ -473,6 +476,13 @@ fn canonical_choice(
 /// Lowercase with `_`/`-` read as spaces, for comparing statuses and types.
 pub(crate) fn normalise_choice(text: &str) -> String {
     text.trim().to_lowercase().replace(['_', '-'], " ")
+}
+
+/// A query value percent-encoded: everything but unreserved characters.
+/// Cursors are encoded with it wherever they come from, so two cursors can
+/// be compared in wire form.
+pub(crate) fn encode_query_value(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 /// Characters escaped in a query value: everything but unreserved ones.

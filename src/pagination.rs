@@ -154,6 +154,10 @@ async fn cursor_pages(
     let mut records = 0;
     let mut cursor = start;
     let mut pages = 0;
+    // Every cursor followed: a server that cycles (A, B, A, ...) is caught
+    // at the first repeat, not at max_pages.
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(cursor.clone());
     loop {
         let response = fetcher
             .fetch(
@@ -206,15 +210,11 @@ async fn cursor_pages(
                 fetcher.progress(PageProgress { pages, records });
                 match next {
                     Some(next) if !empty => {
-                        let encoded = percent_encoding::utf8_percent_encode(
-                            &next,
-                            percent_encoding::NON_ALPHANUMERIC,
-                        )
-                        .to_string();
-                        if encoded == cursor {
+                        let encoded = crate::input::encode_query_value(&next);
+                        if !seen.insert(encoded.clone()) {
                             return Err(Error::new(
                                 ErrorKind::Decode,
-                                format!("the server returned the same cursor twice ({next:?}); stopping instead of looping"),
+                                format!("the server returned cursor {next:?} again; stopping instead of looping"),
                             )
                             .in_action(prepared.action.name));
                         }

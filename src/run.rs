@@ -9,7 +9,7 @@ use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::Prepared;
 use crate::pagination::{PageFetcher, PageProgress};
-use crate::policy::{backoff_delay, is_retryable_error, is_retryable_status, retry_after};
+use crate::policy::{backoff_delay, is_retryable_error, is_retryable_status, retry_after, Slot};
 use crate::transport::HttpResponse;
 
 pub(crate) struct ActionRun<'a> {
@@ -40,6 +40,16 @@ impl<'a> ActionRun<'a> {
         Some(deadline.saturating_sub(self.client.clock().now().saturating_sub(self.started)))
     }
 
+    /// The deadline passed before attempt `attempt` could be sent.
+    fn past_deadline(&self, attempt: u32) -> Error {
+        let error = self.deadline_error();
+        if attempt > 1 {
+            error.with_attempts(attempt - 1)
+        } else {
+            error
+        }
+    }
+
     fn deadline_error(&self) -> Error {
         let deadline = self.client.config().action_timeout().unwrap_or_default();
         Error::new(
@@ -66,15 +76,14 @@ impl PageFetcher for ActionRun<'_> {
         let mut request = client.request_for(prepared, extra);
         let mut attempt = 1;
         loop {
-            client
+            let slot = client
                 .limiter()
-                .acquire(clock)
+                .acquire(clock, &|| self.remaining())
                 .await
                 .map_err(|err| err.in_action(self.action))?;
             let cut_short = match self.remaining() {
-                Some(left) if left.is_zero() => {
-                    return Err(self.deadline_error().with_attempts(attempt - 1))
-                }
+                _ if slot == Slot::PastDeadline => return Err(self.past_deadline(attempt)),
+                Some(left) if left.is_zero() => return Err(self.past_deadline(attempt)),
                 Some(left) if left < client.config().request_timeout() => {
                     request.timeout = left;
                     true

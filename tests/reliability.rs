@@ -494,3 +494,58 @@ fn a_hundred_thousand_enrollments_under_real_limits_and_faults_arrive_exactly_on
         took.as_secs_f64() / bound.as_secs_f64()
     );
 }
+
+#[test]
+fn the_deadline_is_not_overshot_by_waiting_for_a_rate_limit_slot() {
+    let sim = policies_sim();
+    // One request per (long) minute: the second call's slot opens in 5 s.
+    let limits = RateLimits {
+        per_minute: 1,
+        minute: Duration::from_secs(5),
+        ..RateLimits::knowbe4(0)
+    };
+    let client = client_with(&sim, |b| {
+        b.rate_limits(Some(limits))
+            .action_timeout(Duration::from_millis(500))
+    });
+    assert_eq!(
+        run(&client, "get_account_risk_score_history", json!({}))
+            .unwrap()
+            .status_code,
+        200
+    );
+    let started = Instant::now();
+    let err = run(&client, "get_account_risk_score_history", json!({})).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Deadline, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "failed at once, not after the 5 s wait"
+    );
+    assert_eq!(sim.requests().len(), 1);
+}
+
+#[test]
+fn a_cursor_that_cycles_is_stopped() {
+    // The simulator's repeat-page fault ignores the cursor and serves the
+    // first chunk again, whose next_cursor was already followed.
+    let sim = simulator_with(SimulatorConfig {
+        users: 400,
+        ..SimulatorConfig::default()
+    });
+    sim.set_faults(vec![rule(
+        "/v1/training/enrollments",
+        1,
+        None,
+        Fault::RepeatPage,
+    )]);
+    let client = client_with(&sim, |b| b);
+    let err = run(
+        &client,
+        "get_all_training_enrollments",
+        json!({"parameters": {"cursor": true}}),
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(err.to_string().contains("again"), "{err}");
+    assert!(sim.requests().len() <= 3);
+}

@@ -57,6 +57,15 @@ struct State {
     day: Option<Window>,
 }
 
+/// The outcome of waiting for a request slot.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// The request may go now; it has been counted.
+    Granted,
+    /// The next slot opens after the action's deadline; nothing was counted.
+    PastDeadline,
+}
+
 /// Shared by clones of a client.
 #[derive(Clone)]
 pub(crate) struct RateLimiter {
@@ -82,13 +91,19 @@ impl RateLimiter {
     }
 
     /// Wait until one more request is within the limits, and count it. Fails
-    /// fast when the daily budget is spent rather than waiting for hours.
-    pub(crate) async fn acquire(&self, clock: &dyn Clock) -> Result<()> {
+    /// fast when the daily budget is spent rather than waiting for hours, and
+    /// gives up (without taking a slot) when the wait would pass the action's
+    /// deadline, `time_left` being what remains of it.
+    pub(crate) async fn acquire(
+        &self,
+        clock: &dyn Clock,
+        time_left: &(dyn Fn() -> Option<Duration> + Sync),
+    ) -> Result<Slot> {
         let Some(state) = &self.state else {
-            return Ok(());
+            return Ok(Slot::Granted);
         };
         if !clock.can_wait() {
-            return Ok(());
+            return Ok(Slot::Granted);
         }
         loop {
             let wait = {
@@ -116,10 +131,13 @@ impl RateLimiter {
                     if let Some(day) = &mut state.day {
                         day.starts.push_back(now);
                     }
-                    return Ok(());
+                    return Ok(Slot::Granted);
                 }
                 wait
             };
+            if time_left().is_some_and(|left| wait >= left) {
+                return Ok(Slot::PastDeadline);
+            }
             clock.sleep(wait).await;
         }
     }

@@ -6,7 +6,7 @@ mod retry;
 
 use std::time::Duration;
 
-pub(crate) use limiter::RateLimiter;
+pub(crate) use limiter::{RateLimiter, Slot};
 pub(crate) use retry::{
     backoff_delay, is_retryable_error, is_retryable_status, retry_after, Jitter,
 };

@@ -132,6 +132,11 @@ mod tests {
             assert!(!is_retryable_status(status));
         }
         assert!(is_retryable_error(&Error::new(ErrorKind::Connect, "x")));
+        assert!(is_retryable_error(&Error::new(
+            ErrorKind::ConnectTimeout,
+            "x"
+        )));
+        assert!(!is_retryable_error(&Error::new(ErrorKind::Deadline, "x")));
         assert!(!is_retryable_error(&Error::new(ErrorKind::Tls, "x")));
         assert!(!is_retryable_error(&Error::invalid_input("a", "x")));
     }
