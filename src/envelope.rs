@@ -164,35 +164,112 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&byte| char::from(byte)).collect()
 }
 
-/// `json_body` when the bytes parse as JSON, else `response_text` decoded as
-/// `requests` decodes `response.text`.
+/// What `requests` does for `response.json()` and, when that fails,
+/// `response.text`, step by step:
+///
+/// 1. The declared encoding (`get_encoding_from_headers`): the `charset` of
+///    `Content-Type`; else ISO-8859-1 when the media type contains `text`;
+///    else UTF-8 for `application/json`; else none.
+/// 2. With no declared encoding and more than 3 bytes, `guess_json_utf`:
+///    UTF-8 with or without a BOM (the BOM dropped) is decoded strictly and
+///    parsed; a body that does not parse is `response_text`.
+/// 3. Otherwise the text (declared encoding, replacement characters for bad
+///    bytes) is parsed as it is: a BOM left in it makes it not JSON.
+///
+/// Not reproduced: UTF-16/32 bodies and `requests`' charset guessing for
+/// undeclared non-UTF-8 text (read as UTF-8 here); see docs/TURBINE.md.
 fn decode_body(bytes: &[u8], content_type: Option<&str>) -> Body {
-    // `response.json()` detects and skips a UTF-8 byte order mark.
-    let json_bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match serde_json::from_slice::<Value>(json_bytes) {
+    let declared = declared_encoding(content_type);
+    if declared.is_none() && bytes.len() > 3 {
+        let unmarked = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if !bytes[..4].contains(&0) {
+            if let Ok(text) = std::str::from_utf8(unmarked) {
+                return match serde_json::from_str(text) {
+                    Ok(value) => Body::Json(value),
+                    Err(_) => Body::Text(decode_text(bytes, declared)),
+                };
+            }
+        }
+    }
+    let text = decode_text(bytes, declared);
+    match serde_json::from_str(&text) {
         Ok(value) => Body::Json(value),
-        Err(_) => Body::Text(decode_text(bytes, content_type)),
+        Err(_) => Body::Text(text),
     }
 }
 
-/// `requests`' rule: the `charset` of `Content-Type` if given; else
-/// ISO-8859-1 for `text/*`; else UTF-8. Unsupported charsets fall back to
-/// UTF-8 with replacement characters.
-fn decode_text(bytes: &[u8], content_type: Option<&str>) -> String {
-    let content_type = content_type.unwrap_or("").to_ascii_lowercase();
-    let charset = content_type.split(';').skip(1).find_map(|param| {
+/// Text encodings the connector decodes as Python does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TextEncoding {
+    Utf8,
+    Latin1,
+    Ascii,
+    Windows1252,
+}
+
+/// `requests.utils.get_encoding_from_headers`. An unknown charset reads as
+/// UTF-8 with replacement characters, as `requests` falls back on a
+/// `LookupError`.
+fn declared_encoding(content_type: Option<&str>) -> Option<TextEncoding> {
+    let content_type = content_type.filter(|ct| !ct.is_empty())?;
+    let mut parts = content_type.split(';');
+    let media_type = parts.next().unwrap_or("").trim();
+    let charset = parts.find_map(|param| {
         let (key, value) = param.split_once('=')?;
-        (key.trim() == "charset").then(|| value.trim().trim_matches(['"', '\'']).to_owned())
+        (key.trim().eq_ignore_ascii_case("charset")).then(|| value.trim().trim_matches(['"', '\'']))
     });
-    let latin = match charset.as_deref() {
-        Some("iso-8859-1" | "latin-1" | "latin1" | "iso8859-1" | "l1") => true,
-        Some(_) => false,
-        None => content_type.contains("text"),
-    };
-    if latin {
-        latin1(bytes)
+    if let Some(charset) = charset {
+        let name = charset.to_ascii_lowercase().replace('_', "-");
+        return Some(match name.as_str() {
+            "iso-8859-1" | "iso8859-1" | "latin-1" | "latin1" | "l1" | "iso-ir-100" | "cp819" => {
+                TextEncoding::Latin1
+            }
+            "ascii" | "us-ascii" | "646" => TextEncoding::Ascii,
+            "windows-1252" | "cp1252" => TextEncoding::Windows1252,
+            _ => TextEncoding::Utf8,
+        });
+    }
+    // Both checks are case-sensitive substring tests in requests.
+    if media_type.contains("text") {
+        Some(TextEncoding::Latin1)
+    } else if media_type.contains("application/json") {
+        Some(TextEncoding::Utf8)
     } else {
-        String::from_utf8_lossy(bytes).into_owned()
+        None
+    }
+}
+
+/// `str(content, encoding, errors="replace")`.
+fn decode_text(bytes: &[u8], encoding: Option<TextEncoding>) -> String {
+    match encoding {
+        None | Some(TextEncoding::Utf8) => String::from_utf8_lossy(bytes).into_owned(),
+        Some(TextEncoding::Latin1) => latin1(bytes),
+        Some(TextEncoding::Ascii) => bytes
+            .iter()
+            .map(|&byte| {
+                if byte.is_ascii() {
+                    char::from(byte)
+                } else {
+                    char::REPLACEMENT_CHARACTER
+                }
+            })
+            .collect(),
+        Some(TextEncoding::Windows1252) => bytes.iter().map(|&byte| windows_1252(byte)).collect(),
+    }
+}
+
+/// One byte of Windows-1252 as Python's `cp1252` codec reads it: Latin-1
+/// but for 0x80-0x9F, five of which are undefined (replaced).
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [u16; 32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ];
+    match byte {
+        0x80..=0x9F => char::from_u32(u32::from(HIGH[usize::from(byte - 0x80)]))
+            .unwrap_or(char::REPLACEMENT_CHARACTER),
+        _ => char::from(byte),
     }
 }
 
@@ -251,8 +328,34 @@ mod tests {
         let json =
             Envelope::from_response(response(&[("content-type", "text/plain")], b" {\"a\": 1} "));
         assert_eq!(json.json_body(), Some(&serde_json::json!({"a": 1})));
-        let bom = Envelope::from_response(response(&[], b"\xEF\xBB\xBF[1]"));
-        assert_eq!(bom.json_body(), Some(&serde_json::json!([1])));
+        let bom = Envelope::from_response(response(&[], b"\xEF\xBB\xBF[1, 2]"));
+        assert_eq!(
+            bom.json_body(),
+            Some(&serde_json::json!([1, 2])),
+            "no Content-Type: the BOM is guessed away"
+        );
+        let declared_bom = Envelope::from_response(response(
+            &[("content-type", "application/json")],
+            b"\xEF\xBB\xBF[1]",
+        ));
+        assert!(
+            declared_bom.response_text().is_some(),
+            "declared UTF-8 keeps the BOM, which json.loads refuses"
+        );
+        let latin_json = Envelope::from_response(response(
+            &[("content-type", "text/plain")],
+            "[\"\u{e9}\"]".as_bytes(),
+        ));
+        assert_eq!(
+            latin_json.json_body(),
+            Some(&serde_json::json!(["\u{c3}\u{a9}"])),
+            "text/* is Latin-1, as requests reads it"
+        );
+        let cp1252 = Envelope::from_response(response(
+            &[("content-type", "text/plain; charset=windows-1252")],
+            b"\x80\x81",
+        ));
+        assert_eq!(cp1252.response_text(), Some("\u{20ac}\u{fffd}"));
         let html = Envelope::from_response(response(
             &[("content-type", "text/html")],
             "caf\u{e9}".as_bytes(),

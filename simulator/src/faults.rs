@@ -84,6 +84,19 @@ pub enum Fault {
     /// requested `per_page`, filters still applied: a list that never ends. No effect on other
     /// endpoints.
     RepeatPage,
+    /// Answer with exactly this status, `Content-Type` (none when absent) and
+    /// body bytes: for checking how a client decodes unusual bodies (a BOM,
+    /// JSON served as text, Latin-1...). JSON form only (`body` is an array
+    /// of byte values).
+    Custom {
+        /// The HTTP status.
+        status: u16,
+        /// The `Content-Type` header, if any.
+        #[serde(default)]
+        content_type: Option<String>,
+        /// The body, byte for byte.
+        body: Vec<u8>,
+    },
 }
 
 fn default_redirect_status() -> u16 {

@@ -269,6 +269,22 @@ async fn api(shared: &Shared, req: &Request) -> Option<(Response, Stall)> {
             r
         }
         Some(Fault::InvalidJson) => Response::json(200, Bytes::from_static(b"{\"oops\": nope}")),
+        Some(Fault::Custom {
+            status,
+            content_type,
+            body,
+        }) => {
+            let response = Response {
+                status,
+                content_type: "",
+                headers: Vec::new(),
+                body: Bytes::from(body),
+            };
+            match content_type {
+                Some(content_type) => response.with_header("Content-Type", content_type),
+                None => response,
+            }
+        }
         Some(Fault::Reset) => return None,
         Some(Fault::Stall { after_bytes, ms }) => {
             return Some((normal(), Some((after_bytes, Duration::from_millis(ms)))));

@@ -134,3 +134,29 @@ def test_bad_token_401(simulator):
     ours = run([str(KNOWBE4), "turbine", "get_all_policies"], stdin)
     assert reference[2] == ours[2] == 1
     assert normalise(ours[1]) == normalise(reference[1])
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body"),
+    [
+        (200, "application/json", b"\xef\xbb\xbf[1, 2]"),  # declared JSON keeps its BOM: not JSON
+        (200, None, b"\xef\xbb\xbf[1, 2]"),  # undeclared: the BOM is guessed away
+        (200, "text/plain", '["Zoë", 1.5, {"k": "安"}]'.encode()),  # JSON as text/*: read as Latin-1
+        (200, "text/html; charset=ISO-8859-1", b"<p>caf\xe9</p>"),
+        (200, "text/plain; charset=windows-1252", b"\x80 \x93quoted\x94 \x81"),
+        (200, "text/plain; charset=us-ascii", b"caf\xc3\xa9"),
+        (200, "application/json", b'{"a": "\xff\xfe", "b": [1, 2.50, -0.0, 1E3]}'),  # bad UTF-8 declared
+        (200, "application/json; charset=utf-8", b""),
+        (200, None, b'{"ok": true, "n": 12345678901234567890}'),
+        (200, "application/octet-stream", b"not json at all"),
+        (200, "text/csv", b"a,b\r\n1,2\r\n"),
+        (500, "text/html", b"<html><body>Erreur \xe9lev\xe9e</body></html>"),
+        (429, "application/json", b'{"message": "Rate limit exceeded"}'),
+    ],
+)
+def test_unusual_bodies(simulator, status, content_type, body):
+    set_faults(simulator, [{"fault": {"kind": "custom", "status": status, "content_type": content_type, "body": list(body)}}])
+    try:
+        compare(simulator, "get_account_risk_score_history", {}, 0 if status < 400 else 1)
+    finally:
+        set_faults(simulator, [])
