@@ -27,6 +27,8 @@ pub enum ErrorKind {
     RateLimit,
     /// The answer was larger than the configured cap and was not read to the end.
     ResponseTooLarge,
+    /// A bug in the connector (a caught panic), reported instead of a crash.
+    Internal,
     /// The connection broke mid-answer or the body could not be read.
     Transport,
     /// An answer arrived but could not be understood where the connector needs
@@ -47,6 +49,7 @@ impl ErrorKind {
             ErrorKind::Deadline => "deadline",
             ErrorKind::RateLimit => "rate_limit",
             ErrorKind::ResponseTooLarge => "response_too_large",
+            ErrorKind::Internal => "internal",
             ErrorKind::Transport => "transport",
             ErrorKind::Decode => "decode",
         }
@@ -64,6 +67,7 @@ impl ErrorKind {
             ErrorKind::Deadline => "DeadlineError",
             ErrorKind::RateLimit => "RateLimitError",
             ErrorKind::ResponseTooLarge => "ResponseTooLargeError",
+            ErrorKind::Internal => "InternalError",
             ErrorKind::Transport => "TransportError",
             ErrorKind::Decode => "DecodeError",
         }

@@ -9,7 +9,12 @@
 //!   / `In Progress` whose deadline is before `as_of`;
 //! - deadline: the campaign's `end_date`, else the enrollment date plus the
 //!   campaign's `relative_duration`, else none;
-//! - time spent: over completed enrollments, nearest-rank median and p90.
+//! - time spent: over completed enrollments that report one (the count is
+//!   `measured_enrollments`), nearest-rank median and p90;
+//! - `by_campaign`: the campaigns asked for (a known one without enrollments
+//!   shows zeros), or for all: every campaign in the listing's order, then
+//!   any other campaign ids the enrollments name, then `campaign_id: null`
+//!   for enrollments without one.
 
 use std::collections::HashMap;
 
@@ -45,7 +50,7 @@ fn campaign_from(record: &Value) -> Option<(u64, Campaign)> {
     let end = record.get("end_date").and_then(Value::as_str);
     let relative = record.get("relative_duration").and_then(Value::as_str);
     let deadline = match (
-        end.and_then(dates::parse_seconds),
+        end.and_then(end_of),
         relative.and_then(dates::parse_relative_duration),
     ) {
         (Some(at), _) => Deadline::At(at),
@@ -64,6 +69,13 @@ fn campaign_from(record: &Value) -> Option<(u64, Campaign)> {
             deadline_text: deadline_text.unwrap_or(Value::Null),
         },
     ))
+}
+
+/// A deadline's moment: a time as given; a plain date means the end of
+/// that day (completing on the end date is on time).
+fn end_of(text: &str) -> Option<i64> {
+    let at = dates::parse_seconds(text)?;
+    Some(if text.len() == 10 { at + 86_399 } else { at })
 }
 
 /// Counts for one group of enrollments (all, one content type, one campaign).
@@ -109,7 +121,7 @@ impl Tally {
         out.insert(
             "time_spent_seconds".into(),
             json!({
-                "completed_enrollments": self.times.len(),
+                "measured_enrollments": self.times.len(),
                 "median": nearest_rank(&self.times, 50),
                 "p90": nearest_rank(&self.times, 90),
                 "total": self.times.iter().sum::<u64>(),
@@ -145,7 +157,7 @@ struct Accumulator<'a> {
     store_types: &'a HashMap<u64, String>,
     overall: Tally,
     by_type: IndexMap<String, Tally>,
-    by_campaign: IndexMap<u64, Tally>,
+    by_campaign: IndexMap<Option<u64>, Tally>,
     reminders: Vec<Value>,
     late_completions: Vec<Value>,
 }
@@ -191,19 +203,24 @@ impl Accumulator<'_> {
             None
         };
 
-        let time_spent = record.get("time_spent").and_then(Value::as_u64);
+        // Whole seconds; a float such as 123.0 counts too, rounded.
+        let time_spent = record.get("time_spent").and_then(|value| {
+            value.as_u64().or_else(|| {
+                let seconds = value.as_f64().filter(|s| s.is_finite() && *s >= 0.0)?;
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked above
+                Some(seconds.round() as u64)
+            })
+        });
         let content_type = self.content_type(record);
         self.overall.add(status, completed, time_spent);
         self.by_type
             .entry(content_type)
             .or_default()
             .add(status, completed, time_spent);
-        if let Some(id) = campaign_id {
-            self.by_campaign
-                .entry(id)
-                .or_default()
-                .add(status, completed, time_spent);
-        }
+        self.by_campaign
+            .entry(campaign_id)
+            .or_default()
+            .add(status, completed, time_spent);
         let due = deadline.map_or(Value::Null, |due| dates::format_seconds(due).into());
         if let Some(reason) = reminder {
             self.reminders.push(json!({
@@ -298,8 +315,10 @@ pub(crate) async fn run(fetcher: &impl PageFetcher, prepared: &Prepared) -> Resu
     let listing = prepare("get_all_training_campaigns", &ActionInput::new())?;
     if let Pulled::Stopped(envelope) = pagination::pull(fetcher, &listing, &mut |records| {
         for (id, campaign) in records.iter().filter_map(campaign_from) {
-            campaign_order.push(id);
-            campaigns.insert(id, campaign);
+            // A campaign listed twice (records shifting between pages) is one campaign.
+            if campaigns.insert(id, campaign).is_none() {
+                campaign_order.push(id);
+            }
         }
     })
     .await?
@@ -425,14 +444,33 @@ fn finish(
     }
     report.insert("by_content_type".into(), Value::Object(by_type));
     let mut by_campaign = Vec::new();
-    let order = scope.map_or(campaign_order, |ids| ids);
+    // Asked-for campaigns in the order asked (zeros for a known one without
+    // enrollments); for all: the listing's order, then ids only the
+    // enrollments name, then enrollments without a campaign.
+    let mut order: Vec<Option<u64>> = match scope {
+        Some(ids) => ids
+            .iter()
+            .copied()
+            .filter(|id| campaigns.contains_key(id))
+            .map(Some)
+            .collect(),
+        None => campaign_order.iter().copied().map(Some).collect(),
+    };
+    if scope.is_none() {
+        let extra: Vec<Option<u64>> = acc
+            .by_campaign
+            .keys()
+            .filter(|id| !order.contains(id))
+            .copied()
+            .collect();
+        order.extend(extra.iter().filter(|id| id.is_some()));
+        order.extend(extra.iter().filter(|id| id.is_none()));
+    }
     for id in order {
-        let Some(tally) = acc.by_campaign.get_mut(id) else {
-            continue;
-        };
+        let mut tally = acc.by_campaign.swap_remove(&id).unwrap_or_default();
         let mut entry = Map::new();
-        entry.insert("campaign_id".into(), (*id).into());
-        let campaign = campaigns.get(id);
+        entry.insert("campaign_id".into(), id.map_or(Value::Null, Value::from));
+        let campaign = id.and_then(|id| campaigns.get(&id));
         entry.insert(
             "name".into(),
             campaign.map_or(Value::Null, |c| c.name.clone()),
@@ -450,4 +488,29 @@ fn finish(
     }
     report.insert("by_campaign".into(), Value::Array(by_campaign));
     Value::Object(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_end_date_lasts_the_whole_day() {
+        let midnight = dates::parse_seconds("2024-05-31").unwrap();
+        assert_eq!(end_of("2024-05-31"), Some(midnight + 86_399));
+        assert_eq!(
+            end_of("2024-05-31T17:00:00.000Z"),
+            Some(midnight + 17 * 3600)
+        );
+        assert_eq!(end_of("31/05/2024"), None);
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let values = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+        assert_eq!(nearest_rank(&values, 50), json!(50));
+        assert_eq!(nearest_rank(&values, 90), json!(90));
+        assert_eq!(nearest_rank(&[7], 90), json!(7));
+        assert_eq!(nearest_rank(&[], 50), Value::Null);
+    }
 }

@@ -327,7 +327,10 @@ fn expected_report(
         let done_at = e["completion_date"].as_str().and_then(parse_seconds);
         let c = campaign_id.map(|id| campaign[&id]);
         let deadline = c.and_then(|c| match c["end_date"].as_str() {
-            Some(end) => parse_seconds(end),
+            // A plain date lasts the whole day.
+            Some(end) => {
+                parse_seconds(end).map(|at| if end.len() == 10 { at + 86_399 } else { at })
+            }
             None => c["relative_duration"]
                 .as_str()
                 .and_then(parse_relative_duration)

@@ -17,7 +17,7 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 pub(crate) fn is_retryable_error(error: &Error) -> bool {
     matches!(
         error.kind(),
-        ErrorKind::Connect | ErrorKind::Transport | ErrorKind::Timeout
+        ErrorKind::Connect | ErrorKind::ConnectTimeout | ErrorKind::Transport | ErrorKind::Timeout
     )
 }
 

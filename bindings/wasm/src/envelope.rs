@@ -9,10 +9,9 @@ use wasm_bindgen::JsValue;
 /// the server's key order, exactly as `response.json()` would give them.
 ///
 /// The envelope goes across as one JSON text and V8's `JSON.parse` builds
-/// the objects: building them from Rust (`serde_wasm_bindgen`) costs one or
-/// more JS calls per key and value, and measured 4-5x slower than
-/// `fetch` + `response.json()` on a 100,000-record pull (bench/run.sh).
-/// `JSON.parse` also rounds integers beyond 2^53 as `response.json()` does.
+/// the objects, instead of building them from Rust (`serde_wasm_bindgen`),
+/// which costs JS calls per key and value. `JSON.parse` also rounds integers
+/// beyond 2^53 as `response.json()` does, so there is one path for every body.
 pub fn to_js(envelope: &Envelope) -> Result<JsValue> {
     let text = serde_json::to_string(envelope)
         .map_err(|err| Error::new(ErrorKind::Decode, err.to_string()))?;

@@ -116,6 +116,7 @@ export type ErrorCode =
   | "response_too_large"
   | "transport"
   | "decode"
+  | "internal"
   | "panic";
 
 /** What every method rejects with (an `Error` with `name` "KnowBe4Error"). */

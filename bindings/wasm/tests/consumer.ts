@@ -56,6 +56,7 @@ async function main(): Promise<number> {
       | "response_too_large"
       | "transport"
       | "decode"
+      | "internal"
       | "panic" = error.code;
     const input: string | undefined = error.input;
     void code;
