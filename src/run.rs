@@ -34,6 +34,11 @@ impl<'a> ActionRun<'a> {
         self.requests.load(Ordering::Relaxed)
     }
 
+    /// The moment on the client's clock the action must end by, if any.
+    fn deadline(&self) -> Option<Duration> {
+        Some(self.started + self.client.config().action_timeout()?)
+    }
+
     /// Time left before the action deadline, if there is one.
     fn remaining(&self) -> Option<Duration> {
         let deadline = self.client.config().action_timeout()?;
@@ -78,7 +83,7 @@ impl PageFetcher for ActionRun<'_> {
         loop {
             let slot = client
                 .limiter()
-                .acquire(clock, &|| self.remaining())
+                .acquire(clock, self.deadline())
                 .await
                 .map_err(|err| err.in_action(self.action))?;
             let cut_short = match self.remaining() {

@@ -92,12 +92,12 @@ impl RateLimiter {
 
     /// Wait until one more request is within the limits, and count it. Fails
     /// fast when the daily budget is spent rather than waiting for hours, and
-    /// gives up (without taking a slot) when the wait would pass the action's
-    /// deadline, `time_left` being what remains of it.
+    /// gives up (without taking a slot) when the wait would pass `deadline`,
+    /// the moment on `clock` the action must end by.
     pub(crate) async fn acquire(
         &self,
         clock: &dyn Clock,
-        time_left: &(dyn Fn() -> Option<Duration> + Sync),
+        deadline: Option<Duration>,
     ) -> Result<Slot> {
         let Some(state) = &self.state else {
             return Ok(Slot::Granted);
@@ -135,7 +135,7 @@ impl RateLimiter {
                 }
                 wait
             };
-            if time_left().is_some_and(|left| wait >= left) {
+            if deadline.is_some_and(|deadline| clock.now() + wait >= deadline) {
                 return Ok(Slot::PastDeadline);
             }
             clock.sleep(wait).await;
