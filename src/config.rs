@@ -458,8 +458,14 @@ fn check_timeout(name: &str, timeout: Option<Duration>) -> Result<Option<Duratio
 
 /// Parse and check a base URL; returns it without trailing slashes.
 fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<String> {
-    let url = Url::parse(raw)
-        .map_err(|err| Error::invalid_input("url", format!("{raw:?} is not a URL: {err}")))?;
+    let url = Url::parse(raw).map_err(|err| {
+        let hint = if raw.is_ascii() {
+            ""
+        } else {
+            " (a host name with non-ASCII letters must be given in its xn-- form)"
+        };
+        Error::invalid_input("url", format!("{raw:?} is not a URL: {err}{hint}"))
+    })?;
     if url.cannot_be_a_base() || url.host_str().is_none() {
         return Err(Error::invalid_input("url", format!("{raw:?} has no host")));
     }
@@ -567,6 +573,9 @@ mod tests {
             let err = build(bad).unwrap_err();
             assert_eq!(err.input(), Some("url"), "{bad}");
         }
+        let unicode = build("https://b\u{fc}cher.example").unwrap_err();
+        assert!(unicode.to_string().contains("xn--"), "{unicode}");
+        assert!(build("https://xn--bcher-kva.example").is_ok());
         let opted_in = ClientConfig::builder()
             .url("http://gateway.internal")
             .allow_insecure_http(true)
