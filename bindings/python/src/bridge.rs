@@ -174,7 +174,7 @@ fn outcome<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     match joined {
         Ok(Ok(envelope)) => {
-            std::panic::catch_unwind(AssertUnwindSafe(|| envelope_to_py(py, &envelope)))
+            std::panic::catch_unwind(AssertUnwindSafe(|| envelope_to_py(py, envelope)))
                 .unwrap_or_else(|payload| Err(panic_to_py_err(py, &*payload, Some(action))))
         }
         Ok(Err(err)) => Err(to_py_err(py, &err)),

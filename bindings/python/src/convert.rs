@@ -94,10 +94,10 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
 }
 
 /// The envelope as a plain dict with Turbine's keys in Turbine's order.
-pub(crate) fn envelope_to_py<'py>(
-    py: Python<'py>,
-    envelope: &Envelope,
-) -> PyResult<Bound<'py, PyDict>> {
+/// Takes the envelope by value: each record's Rust memory is freed as soon
+/// as its Python objects exist, so a large pull does not hold both whole
+/// copies at once.
+pub(crate) fn envelope_to_py(py: Python<'_>, envelope: Envelope) -> PyResult<Bound<'_, PyDict>> {
     let dict = PyDict::new(py);
     dict.set_item("status_code", envelope.status_code)?;
     let headers = PyDict::new(py);
@@ -106,15 +106,15 @@ pub(crate) fn envelope_to_py<'py>(
     }
     dict.set_item("response_headers", headers)?;
     dict.set_item("reason", &envelope.reason)?;
-    match &envelope.body {
+    match envelope.body {
         Body::Json(value) => dict.set_item("json_body", value_to_py(py, value)?)?,
         Body::Text(text) => dict.set_item("response_text", text)?,
     }
     Ok(dict)
 }
 
-/// A JSON value as the object `json.loads` would give.
-pub(crate) fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+/// A JSON value as the object `json.loads` would give, consuming it.
+pub(crate) fn value_to_py(py: Python<'_>, value: Value) -> PyResult<Bound<'_, PyAny>> {
     let mut keys = KeyCache::default();
     to_py(py, value, &mut keys)
 }
@@ -125,22 +125,22 @@ pub(crate) fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound
 /// (time) and ~50 bytes per key (memory). Bounded so a body of unique keys
 /// cannot grow it without limit; keys past the bound are made fresh.
 #[derive(Default)]
-struct KeyCache<'a, 'py> {
-    map: std::collections::HashMap<&'a str, Bound<'py, PyString>>,
+struct KeyCache<'py> {
+    map: std::collections::HashMap<String, Bound<'py, PyString>>,
 }
 
-impl<'a, 'py> KeyCache<'a, 'py> {
+impl<'py> KeyCache<'py> {
     const MAX_ENTRIES: usize = 4096;
     const MAX_KEY_LEN: usize = 64;
 
-    fn get(&mut self, py: Python<'py>, key: &'a str) -> Bound<'py, PyString> {
+    fn get(&mut self, py: Python<'py>, key: String) -> Bound<'py, PyString> {
         if key.len() > Self::MAX_KEY_LEN {
-            return PyString::new(py, key);
+            return PyString::new(py, &key);
         }
-        if let Some(cached) = self.map.get(key) {
+        if let Some(cached) = self.map.get(&key) {
             return cached.clone();
         }
-        let fresh = PyString::new(py, key);
+        let fresh = PyString::new(py, &key);
         if self.map.len() < Self::MAX_ENTRIES {
             self.map.insert(key, fresh.clone());
         }
@@ -148,18 +148,19 @@ impl<'a, 'py> KeyCache<'a, 'py> {
     }
 }
 
-fn to_py<'a, 'py>(
+fn to_py<'py>(
     py: Python<'py>,
-    value: &'a Value,
-    keys: &mut KeyCache<'a, 'py>,
+    value: Value,
+    keys: &mut KeyCache<'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
         Value::Null => py.None().into_bound(py),
-        Value::Bool(flag) => PyBool::new(py, *flag).to_owned().into_any(),
-        Value::Number(number) => number_to_py(py, number)?,
-        Value::String(text) => PyString::new(py, text).into_any(),
+        Value::Bool(flag) => PyBool::new(py, flag).to_owned().into_any(),
+        Value::Number(number) => number_to_py(py, &number)?,
+        Value::String(text) => PyString::new(py, &text).into_any(),
         Value::Array(items) => {
             let mut converted = Vec::with_capacity(items.len());
+            // into_iter: each item is dropped once converted.
             for item in items {
                 converted.push(to_py(py, item, keys)?);
             }
