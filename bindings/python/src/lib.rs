@@ -26,5 +26,15 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(actions::actions, module)?)?;
     module.add_function(wrap_pyfunction!(turbine::turbine_main, module)?)?;
     module.add_function(wrap_pyfunction!(in_flight, module)?)?;
+    module.add_function(wrap_pyfunction!(shutdown_runtime, module)?)?;
     Ok(())
+}
+
+/// Stop the connector's tokio runtime (the package registers this with
+/// `atexit`, so no worker thread outlives the interpreter). A later call
+/// starts a new runtime.
+#[pyfunction]
+fn shutdown_runtime(py: Python<'_>) {
+    // Released: a task finishing during the grace period may need the GIL.
+    py.detach(|| runtime::shutdown(std::time::Duration::from_secs(1)));
 }

@@ -34,3 +34,26 @@ pub(crate) fn runtime() -> std::io::Result<Arc<Runtime>> {
     }
     Ok(runtime)
 }
+
+/// Stop this process's runtime, waiting up to `grace` for its tasks. Called
+/// from an `atexit` hook, while the interpreter is still whole: a worker
+/// thread that touched Python during finalization would be ended by
+/// CPython mid-call (`pthread_exit`), which aborts the process.
+pub(crate) fn shutdown(grace: std::time::Duration) {
+    let taken = RUNTIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if let Some((owner, runtime)) = taken {
+        if owner != std::process::id() {
+            // A parent's runtime in a forked child: its threads are not here.
+            std::mem::forget(runtime);
+            return;
+        }
+        match Arc::try_unwrap(runtime) {
+            Ok(runtime) => runtime.shutdown_timeout(grace),
+            // Still in use by a call on another thread: leave it running.
+            Err(shared) => std::mem::forget(shared),
+        }
+    }
+}

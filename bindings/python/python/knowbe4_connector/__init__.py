@@ -31,12 +31,14 @@ runtime protocol.
 
 from __future__ import annotations
 
+import atexit as _atexit
 from typing import Any, Dict, List
 
 from . import _native
 from ._async_client import AsyncClient
 from ._client import Client
 from ._types import Envelope
+
 from .errors import (
     ConnectError,
     DecodeError,
@@ -94,3 +96,7 @@ __all__ = [
     "__version__",
     "actions",
 ]
+
+# Stop the Rust runtime's worker threads while the interpreter is still whole;
+# a thread that touched Python during finalization would abort the process.
+_atexit.register(_native.shutdown_runtime)

@@ -5,7 +5,15 @@ from typing import Any, Dict, List, Optional, final
 
 from ._types import Envelope
 
-__all__ = ["__version__", "USER_AGENT", "NativeClient", "actions", "turbine_main", "in_flight"]
+__all__ = [
+    "__version__",
+    "USER_AGENT",
+    "NativeClient",
+    "actions",
+    "turbine_main",
+    "in_flight",
+    "shutdown_runtime",
+]
 
 __version__: str
 USER_AGENT: str
@@ -53,3 +61,5 @@ def turbine_main(action: str) -> int:
 
 def in_flight() -> int:
     """The number of action tasks still running on the runtime (for tests)."""
+def shutdown_runtime() -> None:
+    """Stop the connector's tokio runtime (registered with ``atexit``)."""
