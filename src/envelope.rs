@@ -43,18 +43,29 @@ impl Envelope {
     /// Build the envelope of one HTTP response.
     #[must_use]
     pub fn from_response(response: HttpResponse) -> Envelope {
-        let response_headers = header_map(&response.headers);
-        let body = decode_body(
+        let mut envelope = Envelope::head_of(&response);
+        envelope.body = decode_body(
             &response.body,
-            response_headers.get("Content-Type").map(String::as_str),
+            envelope
+                .response_headers
+                .get("Content-Type")
+                .map(String::as_str),
         );
+        envelope
+    }
+
+    /// The envelope of `response` without its body (an empty
+    /// `response_text`): for pages whose records go elsewhere.
+    #[must_use]
+    pub fn head_of(response: &HttpResponse) -> Envelope {
         Envelope {
             status_code: response.status,
             reason: response
                 .reason
+                .clone()
                 .unwrap_or_else(|| canonical_reason(response.status).to_owned()),
-            response_headers,
-            body,
+            response_headers: header_map(&response.headers),
+            body: Body::Text(String::new()),
             attempts: 1,
             requests: 1,
         }
@@ -196,6 +207,27 @@ fn decode_body(bytes: &[u8], content_type: Option<&str>) -> Body {
         Ok(value) => Body::Json(value),
         Err(_) => Body::Text(text),
     }
+}
+
+/// The body's bytes as the JSON text `response.json()` would parse, when
+/// decoding them the `requests` way ([`decode_body`]) gives exactly those
+/// bytes read as UTF-8 (less a guessed-away BOM); `None` when it would
+/// change them (a declared BOM, non-ASCII under a non-UTF-8 charset,
+/// invalid UTF-8, a UTF-16/32 guess) and only the full decoding is right.
+pub(crate) fn body_as_sent<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Option<&'a str> {
+    let declared = declared_encoding(content_type);
+    let text = match declared {
+        None if bytes.len() > 3 => {
+            if bytes[..4].contains(&0) {
+                return None;
+            }
+            bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+        }
+        None | Some(TextEncoding::Utf8) => bytes,
+        Some(_) if bytes.is_ascii() => bytes,
+        Some(_) => return None,
+    };
+    std::str::from_utf8(text).ok()
 }
 
 /// Text encodings the connector decodes as Python does.

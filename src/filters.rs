@@ -27,11 +27,14 @@ pub(crate) fn apply_status(prepared: &Prepared, envelope: &mut Envelope) {
     }
     let wanted = status_key(wanted);
     if let Body::Json(Value::Array(records)) = &mut envelope.body {
-        records.retain(|record| {
-            record
-                .get("status")
-                .and_then(Value::as_str)
-                .is_some_and(|status| status_key(status) == wanted)
-        });
+        records.retain(|record| has_status(record, &wanted));
     }
+}
+
+/// Whether `record`'s `status` is `wanted` (a [`status_key`]).
+pub(crate) fn has_status(record: &Value, wanted: &str) -> bool {
+    record
+        .get("status")
+        .and_then(Value::as_str)
+        .is_some_and(|status| status_key(status) == wanted)
 }

@@ -26,6 +26,7 @@ mod filters;
 mod input;
 pub mod manifest;
 mod modules;
+mod page_text;
 mod pagination;
 pub mod policy;
 pub mod python_json;
@@ -33,6 +34,7 @@ mod queries;
 mod report;
 mod run;
 mod secret;
+mod stream;
 pub mod transport;
 pub mod turbine;
 
@@ -50,6 +52,7 @@ pub use pagination::{PageProgress, MAX_PAGES};
 pub use policy::{RateLimits, RetryPolicy};
 pub use queries::{EnrollmentsQuery, PageQuery, TrainingCampaignsQuery};
 pub use secret::Token;
+pub use stream::{PageRecords, PageSink, Streamed};
 
 /// The connector's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -88,20 +88,21 @@ pub(crate) async fn all(fetcher: &impl PageFetcher, prepared: &Prepared) -> Resu
     };
     let mut modules = Vec::new();
     let store = prepare("get_all_store_purchases", &ActionInput::new())?;
-    if let Pulled::Stopped(envelope) = pagination::pull(fetcher, &store, &mut |records| {
-        modules.extend(
-            records
-                .into_iter()
-                .map(from_store_purchase)
-                .filter(|m| keep(m)),
-        );
-    })
-    .await?
+    if let Pulled::Stopped(envelope) =
+        pagination::pull(fetcher, &store, &mut |records: Vec<Value>| {
+            modules.extend(
+                records
+                    .into_iter()
+                    .map(from_store_purchase)
+                    .filter(|m| keep(m)),
+            );
+        })
+        .await?
     {
         return Ok(envelope);
     }
     let policies = prepare("get_all_policies", &ActionInput::new())?;
-    let mut envelope = match pagination::pull(fetcher, &policies, &mut |records| {
+    let mut envelope = match pagination::pull(fetcher, &policies, &mut |records: Vec<Value>| {
         modules.extend(records.into_iter().map(from_policy).filter(|m| keep(m)));
     })
     .await?

@@ -12,6 +12,8 @@ use crate::actions::MAX_PER_PAGE;
 use crate::envelope::{Body, Envelope};
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::{Mode, Prepared};
+use crate::page_text::{self, CursorPage};
+use crate::stream::PageRecords;
 use crate::transport::HttpResponse;
 
 /// The default most pages one pull fetches before giving up: a server that
@@ -46,6 +48,36 @@ fn envelope_of((response, attempts): (HttpResponse, u32)) -> Envelope {
     let mut envelope = Envelope::from_response(response);
     envelope.attempts = attempts;
     envelope
+}
+
+/// The envelope of a page whose records go to the sink as text: status,
+/// headers and reason, no body.
+fn head_of((response, attempts): &(HttpResponse, u32)) -> Envelope {
+    let mut envelope = Envelope::head_of(response);
+    envelope.attempts = *attempts;
+    envelope
+}
+
+/// Where a pull's records go, page by page.
+pub(crate) trait RecordSink {
+    /// Whether pages may arrive as JSON text ([`PageRecords::Json`]) rather
+    /// than parsed values.
+    fn wants_text(&self) -> bool;
+    /// Take one page's records.
+    async fn accept(&mut self, page: PageRecords) -> Result<()>;
+}
+
+/// A closure over parsed records: how the core's own composite actions
+/// (modules, the compliance report) and `execute` consume pulls.
+impl<F: FnMut(Vec<Value>)> RecordSink for F {
+    fn wants_text(&self) -> bool {
+        false
+    }
+
+    async fn accept(&mut self, page: PageRecords) -> Result<()> {
+        self(page.into_values()?);
+        Ok(())
+    }
 }
 
 /// A fingerprint of a page's bytes, to catch a server that serves the same
@@ -86,7 +118,7 @@ pub(crate) async fn execute(fetcher: &impl PageFetcher, prepared: &Prepared) -> 
 pub(crate) async fn pull(
     fetcher: &impl PageFetcher,
     prepared: &Prepared,
-    sink: &mut impl FnMut(Vec<Value>),
+    sink: &mut impl RecordSink,
 ) -> Result<Pulled> {
     match &prepared.mode {
         Mode::Single | Mode::AllPages => all_pages(fetcher, prepared, 1, 0, 0, sink).await,
@@ -100,7 +132,7 @@ async fn all_pages(
     first_page: u64,
     pages_before: u64,
     mut records: usize,
-    sink: &mut impl FnMut(Vec<Value>),
+    sink: &mut impl RecordSink,
 ) -> Result<Pulled> {
     let per_page = MAX_PER_PAGE.to_string();
     let mut page = first_page;
@@ -113,16 +145,26 @@ async fn all_pages(
             )
             .await?;
         let print = fingerprint(&response);
-        let mut envelope = envelope_of(response);
-        if !envelope.is_success() {
-            return Ok(Pulled::Stopped(envelope));
+        if !(200..300).contains(&response.0.status) {
+            return Ok(Pulled::Stopped(envelope_of(response)));
         }
-        let Body::Json(Value::Array(items)) =
-            std::mem::replace(&mut envelope.body, Body::Text(String::new()))
-        else {
-            return Err(not_a_page(prepared, page, &envelope, "a JSON array"));
+        let text_page = sink
+            .wants_text()
+            .then(|| page_text::json_array(&response.0))
+            .flatten();
+        let (envelope, page_records) = match text_page {
+            Some(page_records) => (head_of(&response), page_records),
+            None => {
+                let mut envelope = envelope_of(response);
+                let Body::Json(Value::Array(items)) =
+                    std::mem::replace(&mut envelope.body, Body::Text(String::new()))
+                else {
+                    return Err(not_a_page(prepared, page, &envelope, "a JSON array"));
+                };
+                (envelope, PageRecords::Values(items))
+            }
         };
-        let count = items.len();
+        let count = page_records.len();
         if count > 0 && previous == Some(print) {
             return Err(Error::new(
                 ErrorKind::Decode,
@@ -132,7 +174,7 @@ async fn all_pages(
         }
         previous = Some(print);
         records += count;
-        sink(items);
+        sink.accept(page_records).await?;
         let pages = pages_before + page - first_page + 1;
         fetcher.progress(PageProgress { pages, records });
         if (count as u64) < MAX_PER_PAGE {
@@ -149,7 +191,7 @@ async fn cursor_pages(
     fetcher: &impl PageFetcher,
     prepared: &Prepared,
     start: String,
-    sink: &mut impl FnMut(Vec<Value>),
+    sink: &mut impl RecordSink,
 ) -> Result<Pulled> {
     let mut records = 0;
     let mut cursor = start;
@@ -168,45 +210,50 @@ async fn cursor_pages(
                 ],
             )
             .await?;
-        let mut envelope = envelope_of(response);
-        if !envelope.is_success() {
-            return Ok(Pulled::Stopped(envelope));
+        if !(200..300).contains(&response.0.status) {
+            return Ok(Pulled::Stopped(envelope_of(response)));
         }
         pages += 1;
-        let body = std::mem::replace(&mut envelope.body, Body::Text(String::new()));
-        match body {
+        let text_page = sink
+            .wants_text()
+            .then(|| page_text::cursor_page(&response.0))
+            .flatten();
+        let (envelope, page) = match text_page {
+            Some(page) => (head_of(&response), page),
+            None => {
+                let mut envelope = envelope_of(response);
+                let body = std::mem::replace(&mut envelope.body, Body::Text(String::new()));
+                match parsed_cursor_page(body) {
+                    Ok(page) => (envelope, page),
+                    Err((body, expected)) => {
+                        envelope.body = body;
+                        return Err(not_a_page(prepared, pages, &envelope, expected));
+                    }
+                }
+            }
+        };
+        match page {
             // A server without cursor paging answers with a plain first page:
             // carry on with page numbers from page 2.
-            Body::Json(Value::Array(items)) if pages == 1 => {
+            CursorPage::Plain(_) if pages > 1 => {
+                let mut envelope = envelope;
+                envelope.body = Body::Json(Value::Array(Vec::new()));
+                return Err(not_a_page(prepared, pages, &envelope, "a cursor page"));
+            }
+            CursorPage::Plain(items) => {
                 let count = items.len();
                 records += count;
-                sink(items);
+                sink.accept(items).await?;
                 fetcher.progress(PageProgress { pages, records });
                 if (count as u64) < MAX_PER_PAGE {
                     return Ok(Pulled::Complete(envelope));
                 }
                 return all_pages(fetcher, prepared, 2, pages, records, sink).await;
             }
-            Body::Json(Value::Object(mut object)) => {
-                let Some(Value::Array(items)) = object.remove("data") else {
-                    envelope.body = Body::Json(Value::Object(object));
-                    return Err(not_a_page(
-                        prepared,
-                        pages,
-                        &envelope,
-                        "an object with a `data` array",
-                    ));
-                };
-                let next = match object
-                    .get("_metadata")
-                    .and_then(|meta| meta.get("next_cursor"))
-                {
-                    Some(Value::String(next)) if !next.is_empty() => Some(next.clone()),
-                    _ => None,
-                };
+            CursorPage::Data { items, next } => {
                 let empty = items.is_empty();
                 records += items.len();
-                sink(items);
+                sink.accept(items).await?;
                 fetcher.progress(PageProgress { pages, records });
                 match next {
                     Some(next) if !empty => {
@@ -223,14 +270,37 @@ async fn cursor_pages(
                     _ => return Ok(Pulled::Complete(envelope)),
                 }
             }
-            other => {
-                envelope.body = other;
-                return Err(not_a_page(prepared, pages, &envelope, "a cursor page"));
-            }
         }
         if pages >= fetcher.max_pages() {
             return Err(too_many_pages(prepared, fetcher.max_pages()));
         }
+    }
+}
+
+/// A parsed cursor-paging answer, or the body back with what was expected.
+fn parsed_cursor_page(body: Body) -> std::result::Result<CursorPage, (Body, &'static str)> {
+    match body {
+        Body::Json(Value::Array(items)) => Ok(CursorPage::Plain(PageRecords::Values(items))),
+        Body::Json(Value::Object(mut object)) => {
+            let Some(Value::Array(items)) = object.remove("data") else {
+                return Err((
+                    Body::Json(Value::Object(object)),
+                    "an object with a `data` array",
+                ));
+            };
+            let next = match object
+                .get("_metadata")
+                .and_then(|meta| meta.get("next_cursor"))
+            {
+                Some(Value::String(next)) if !next.is_empty() => Some(next.clone()),
+                _ => None,
+            };
+            Ok(CursorPage::Data {
+                items: PageRecords::Values(items),
+                next,
+            })
+        }
+        other => Err((other, "a cursor page")),
     }
 }
 

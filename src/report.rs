@@ -313,31 +313,33 @@ pub(crate) async fn run(fetcher: &impl PageFetcher, prepared: &Prepared) -> Resu
     let mut campaigns = HashMap::new();
     let mut campaign_order = Vec::new();
     let listing = prepare("get_all_training_campaigns", &ActionInput::new())?;
-    if let Pulled::Stopped(envelope) = pagination::pull(fetcher, &listing, &mut |records| {
-        for (id, campaign) in records.iter().filter_map(campaign_from) {
-            // A campaign listed twice (records shifting between pages) is one campaign.
-            if campaigns.insert(id, campaign).is_none() {
-                campaign_order.push(id);
+    if let Pulled::Stopped(envelope) =
+        pagination::pull(fetcher, &listing, &mut |records: Vec<Value>| {
+            for (id, campaign) in records.iter().filter_map(campaign_from) {
+                // A campaign listed twice (records shifting between pages) is one campaign.
+                if campaigns.insert(id, campaign).is_none() {
+                    campaign_order.push(id);
+                }
             }
-        }
-    })
-    .await?
+        })
+        .await?
     {
         return Ok(envelope);
     }
 
     let mut store_types = HashMap::new();
     let store = prepare("get_all_store_purchases", &ActionInput::new())?;
-    if let Pulled::Stopped(envelope) = pagination::pull(fetcher, &store, &mut |records| {
-        for record in records {
-            let id = store_purchase_id(&record).and_then(Value::as_u64);
-            let kind = record.get("type").and_then(Value::as_str);
-            if let (Some(id), Some(kind)) = (id, kind) {
-                store_types.insert(id, module_type(kind));
+    if let Pulled::Stopped(envelope) =
+        pagination::pull(fetcher, &store, &mut |records: Vec<Value>| {
+            for record in records {
+                let id = store_purchase_id(&record).and_then(Value::as_u64);
+                let kind = record.get("type").and_then(Value::as_str);
+                if let (Some(id), Some(kind)) = (id, kind) {
+                    store_types.insert(id, module_type(kind));
+                }
             }
-        }
-    })
-    .await?
+        })
+        .await?
     {
         return Ok(envelope);
     }
@@ -368,7 +370,7 @@ pub(crate) async fn run(fetcher: &impl PageFetcher, prepared: &Prepared) -> Resu
         }
         let input = ActionInput::from_value(json!({"parameters": parameters}))?;
         let enrollments = prepare("get_all_training_enrollments", &input)?;
-        match pagination::pull(fetcher, &enrollments, &mut |records| {
+        match pagination::pull(fetcher, &enrollments, &mut |records: Vec<Value>| {
             for record in &records {
                 accumulator.add(record);
             }

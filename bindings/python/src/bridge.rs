@@ -1,20 +1,24 @@
 //! Running actions on the runtime: the blocking wait (GIL released, Ctrl-C
 //! honoured) and the asyncio bridge (a future completed from the runtime,
-//! whose cancellation aborts the tokio task).
+//! whose cancellation aborts the tokio task). Either way a multi-page
+//! list's records are converted page by page while the pull goes on.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use knowbe4_connector::{Envelope, Error};
+use knowbe4_connector::{Client, Error, Streamed};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
 use tokio::runtime::Runtime;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
 
-use crate::convert::envelope_to_py;
+use crate::convert::{envelope_to_py, pulled_to_py};
 use crate::errors::{internal, panic_to_py_err, to_py_err};
+use crate::json_to_py::StrCache;
+use crate::pages::{self, append_page, PageQueue};
 
 /// How often a blocking call wakes to let Python handle signals (Ctrl-C).
 const SIGNAL_POLL: Duration = Duration::from_millis(100);
@@ -43,37 +47,46 @@ impl Drop for InFlight {
     }
 }
 
-type Work = JoinHandle<Result<Envelope, Error>>;
+type Work = JoinHandle<Result<Streamed, Error>>;
 
-fn spawn<F>(runtime: &Runtime, work: F) -> Work
-where
-    F: Future<Output = Result<Envelope, Error>> + Send + 'static,
-{
-    runtime.spawn(async move {
+/// Start `action` on the runtime. Its answer comes back through the task;
+/// a multi-page list's records come page by page through the queue, so
+/// the caller builds Python objects while the next pages are fetched.
+fn spawn_pull(
+    runtime: &Runtime,
+    client: Client,
+    action: String,
+    input: Value,
+) -> (Work, PageQueue) {
+    let (mut sink, pages) = pages::queue();
+    let task = runtime.spawn(async move {
         let _counted = InFlight::enter();
-        work.await
-    })
+        client
+            .run_action_json_streamed(&action, input, &mut sink)
+            .await
+    });
+    (task, pages)
 }
 
-/// Run `work` to completion with the GIL released. Wakes every
-/// [`SIGNAL_POLL`] to run Python's signal handlers; if one raises
-/// (`KeyboardInterrupt`), the task is aborted and the exception returned.
-pub(crate) fn block_on<'py, F>(
-    py: Python<'py>,
+/// Wait for `future` with the GIL released. Wakes every [`SIGNAL_POLL`]
+/// to run Python's signal handlers; if one raises (`KeyboardInterrupt`),
+/// the action's task is aborted and the exception returned.
+fn wait<T>(
+    py: Python<'_>,
     runtime: &Runtime,
-    action: &str,
-    work: F,
-) -> PyResult<Bound<'py, PyDict>>
+    task: &AbortHandle,
+    future: impl Future<Output = T> + Send,
+) -> PyResult<T>
 where
-    F: Future<Output = Result<Envelope, Error>> + Send + 'static,
+    T: Send,
 {
-    let mut task = spawn(runtime, work);
-    let joined = loop {
+    let mut future = std::pin::pin!(future);
+    loop {
         let waited = py.detach(|| {
-            runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut task).await })
+            runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, future.as_mut()).await })
         });
         match waited {
-            Ok(joined) => break joined,
+            Ok(done) => return Ok(done),
             Err(_still_running) => {
                 if let Err(interrupt) = py.check_signals() {
                     task.abort();
@@ -81,24 +94,46 @@ where
                 }
             }
         }
-    };
-    outcome(py, action, joined)
+    }
 }
 
-/// Start `work` and return an asyncio future of its envelope, bound to the
-/// running event loop.
-pub(crate) fn spawn_future<'py, F>(
+/// Run `action` to completion on the calling thread's behalf: the pull on
+/// the runtime, the conversion here, page by page, GIL held only while
+/// converting.
+pub(crate) fn block_on<'py>(
     py: Python<'py>,
     runtime: &Runtime,
+    client: Client,
+    action: &str,
+    input: Value,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (mut task, mut pages) = spawn_pull(runtime, client, action.to_owned(), input);
+    let abort = task.abort_handle();
+    let records = PyList::empty(py);
+    let mut strings = StrCache::default();
+    while let Some(page) = wait(py, runtime, &abort, pages.recv())? {
+        if let Err(err) = append_page(py, page, &records, &mut strings, action) {
+            abort.abort();
+            return Err(err);
+        }
+    }
+    let joined = wait(py, runtime, &abort, &mut task)?;
+    outcome(py, action, joined, records)
+}
+
+/// Start `action` and return an asyncio future of its envelope, bound to the
+/// running event loop.
+pub(crate) fn spawn_future<'py>(
+    py: Python<'py>,
+    runtime: &Runtime,
+    client: Client,
     action: String,
-    work: F,
-) -> PyResult<Bound<'py, PyAny>>
-where
-    F: Future<Output = Result<Envelope, Error>> + Send + 'static,
-{
+    input: Value,
+) -> PyResult<Bound<'py, PyAny>> {
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
-    let task = spawn(runtime, work);
+    let (task, mut pages) = spawn_pull(runtime, client, action.clone(), input);
+    let abort = task.abort_handle();
     // Whatever ends the future (a result, or the caller cancelling the
     // awaiting task) means nobody needs the work any more.
     future.call_method1(
@@ -110,9 +145,45 @@ where
     let event_loop = event_loop.unbind();
     let waiting = future.clone().unbind();
     runtime.spawn(async move {
+        let mut strings = StrCache::default();
+        let mut records: Option<Py<PyList>> = None;
+        let mut failure = None;
+        while let Some(page) = pages.recv().await {
+            // `None` when the interpreter is shutting down: nobody is waiting then.
+            let converted = Python::try_attach(|py| {
+                let records = records.get_or_insert_with(|| PyList::empty(py).unbind());
+                std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    append_page(py, page, records.bind(py), &mut strings, &action)
+                }))
+                .unwrap_or_else(|payload| Err(panic_to_py_err(py, &*payload, Some(&action))))
+            });
+            match converted {
+                Some(Ok(())) => {}
+                Some(Err(err)) => {
+                    failure = Some(err);
+                    break;
+                }
+                None => {
+                    abort.abort();
+                    return;
+                }
+            }
+        }
+        if failure.is_some() {
+            abort.abort();
+        }
+        drop(pages);
         let joined = task.await;
-        // `None` when the interpreter is shutting down: nobody is waiting then.
-        let _ = Python::try_attach(|py| deliver(py, &event_loop, &waiting, &action, joined));
+        let _ = Python::try_attach(|py| {
+            let result = match failure {
+                Some(err) => Err(err),
+                None => {
+                    let records = records.map_or_else(|| PyList::empty(py), |r| r.into_bound(py));
+                    outcome(py, &action, joined, records)
+                }
+            };
+            deliver(py, &event_loop, &waiting, result);
+        });
     });
     Ok(future)
 }
@@ -122,10 +193,9 @@ fn deliver(
     py: Python<'_>,
     event_loop: &Py<PyAny>,
     future: &Py<PyAny>,
-    action: &str,
-    joined: Result<Result<Envelope, Error>, JoinError>,
+    result: PyResult<Bound<'_, PyDict>>,
 ) {
-    let (value, is_error) = match outcome(py, action, joined) {
+    let (value, is_error) = match result {
         Ok(envelope) => (envelope.into_any(), false),
         Err(err) => (err.into_value(py).into_bound(py).into_any(), true),
     };
@@ -165,15 +235,19 @@ impl AbortOnDone {
     }
 }
 
-/// A finished task as an envelope dict or the matching exception. A panic
-/// anywhere on the way becomes a `KnowBe4Error`, never a `PanicException`.
+/// A finished task as an envelope dict or the matching exception.
+/// `records` are the pages the queue delivered: the body of a complete
+/// pull, discarded when the answer is one whole envelope. A panic anywhere
+/// on the way becomes a `KnowBe4Error`, never a `PanicException`.
 fn outcome<'py>(
     py: Python<'py>,
     action: &str,
-    joined: Result<Result<Envelope, Error>, JoinError>,
+    joined: Result<Result<Streamed, Error>, JoinError>,
+    records: Bound<'py, PyList>,
 ) -> PyResult<Bound<'py, PyDict>> {
     match joined {
-        Ok(Ok(envelope)) => {
+        Ok(Ok(Streamed::Pages(envelope))) => pulled_to_py(py, &envelope, records),
+        Ok(Ok(Streamed::Whole(envelope))) => {
             std::panic::catch_unwind(AssertUnwindSafe(|| envelope_to_py(py, envelope)))
                 .unwrap_or_else(|payload| Err(panic_to_py_err(py, &*payload, Some(action))))
         }

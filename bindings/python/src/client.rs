@@ -157,10 +157,7 @@ impl NativeClient {
         guarded(py, Some(action), || {
             let (client, input) = self.prepare(py, action, inputs)?;
             let runtime = runtime_or_err(py)?;
-            let name = action.to_owned();
-            bridge::block_on(py, &runtime, action, async move {
-                client.run_action_json(&name, input).await
-            })
+            bridge::block_on(py, &runtime, client, action, input)
         })
     }
 
@@ -175,10 +172,7 @@ impl NativeClient {
         guarded(py, Some(action), || {
             let (client, input) = self.prepare(py, action, inputs)?;
             let runtime = runtime_or_err(py)?;
-            let name = action.to_owned();
-            bridge::spawn_future(py, &runtime, action.to_owned(), async move {
-                client.run_action_json(&name, input).await
-            })
+            bridge::spawn_future(py, &runtime, client, action.to_owned(), input)
         })
     }
 }

@@ -5,7 +5,9 @@
 use knowbe4_connector::{Body, Envelope, Error};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
+
+use crate::json_to_py::{Builder, StrCache};
 
 /// Deeper nesting than any Turbine input needs; the bound keeps a
 /// self-containing list from overflowing the stack.
@@ -95,9 +97,33 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
 
 /// The envelope as a plain dict with Turbine's keys in Turbine's order.
 /// Takes the envelope by value: each record's Rust memory is freed as soon
-/// as its Python objects exist, so a large pull does not hold both whole
+/// as its Python objects exist, so a large answer does not hold both whole
 /// copies at once.
 pub(crate) fn envelope_to_py(py: Python<'_>, envelope: Envelope) -> PyResult<Bound<'_, PyDict>> {
+    let mut strings = StrCache::default();
+    let mut builder = Builder::new(py, &mut strings);
+    let dict = envelope_head(py, &envelope)?;
+    match envelope.body {
+        Body::Json(value) => dict.set_item("json_body", builder.value(value)?)?,
+        Body::Text(text) => dict.set_item("response_text", text)?,
+    }
+    Ok(dict)
+}
+
+/// The envelope of a streamed pull: the last page's head, and `records`
+/// (every page's, gathered by the caller) as `json_body`.
+pub(crate) fn pulled_to_py<'py>(
+    py: Python<'py>,
+    envelope: &Envelope,
+    records: Bound<'py, PyList>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = envelope_head(py, envelope)?;
+    dict.set_item("json_body", records)?;
+    Ok(dict)
+}
+
+/// `status_code`, `response_headers` and `reason`, in that order.
+fn envelope_head<'py>(py: Python<'py>, envelope: &Envelope) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     dict.set_item("status_code", envelope.status_code)?;
     let headers = PyDict::new(py);
@@ -106,84 +132,5 @@ pub(crate) fn envelope_to_py(py: Python<'_>, envelope: Envelope) -> PyResult<Bou
     }
     dict.set_item("response_headers", headers)?;
     dict.set_item("reason", &envelope.reason)?;
-    match envelope.body {
-        Body::Json(value) => dict.set_item("json_body", value_to_py(py, value)?)?,
-        Body::Text(text) => dict.set_item("response_text", text)?,
-    }
     Ok(dict)
-}
-
-/// A JSON value as the object `json.loads` would give, consuming it.
-pub(crate) fn value_to_py(py: Python<'_>, value: Value) -> PyResult<Bound<'_, PyAny>> {
-    let mut keys = KeyCache::default();
-    to_py(py, value, &mut keys)
-}
-
-/// Object keys already made into Python strings during one conversion, as
-/// `json.loads` memoises them: a 100,000-record page set repeats the same
-/// dozen names, and sharing one `str` per name saves an allocation per key
-/// (time) and ~50 bytes per key (memory). Bounded so a body of unique keys
-/// cannot grow it without limit; keys past the bound are made fresh.
-#[derive(Default)]
-struct KeyCache<'py> {
-    map: std::collections::HashMap<String, Bound<'py, PyString>>,
-}
-
-impl<'py> KeyCache<'py> {
-    const MAX_ENTRIES: usize = 4096;
-    const MAX_KEY_LEN: usize = 64;
-
-    fn get(&mut self, py: Python<'py>, key: String) -> Bound<'py, PyString> {
-        if key.len() > Self::MAX_KEY_LEN {
-            return PyString::new(py, &key);
-        }
-        if let Some(cached) = self.map.get(&key) {
-            return cached.clone();
-        }
-        let fresh = PyString::new(py, &key);
-        if self.map.len() < Self::MAX_ENTRIES {
-            self.map.insert(key, fresh.clone());
-        }
-        fresh
-    }
-}
-
-fn to_py<'py>(
-    py: Python<'py>,
-    value: Value,
-    keys: &mut KeyCache<'py>,
-) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(flag) => PyBool::new(py, flag).to_owned().into_any(),
-        Value::Number(number) => number_to_py(py, &number)?,
-        Value::String(text) => PyString::new(py, &text).into_any(),
-        Value::Array(items) => {
-            let mut converted = Vec::with_capacity(items.len());
-            // into_iter: each item is dropped once converted.
-            for item in items {
-                converted.push(to_py(py, item, keys)?);
-            }
-            PyList::new(py, converted)?.into_any()
-        }
-        Value::Object(object) => {
-            let dict = PyDict::new(py);
-            for (key, item) in object {
-                dict.set_item(keys.get(py, key), to_py(py, item, keys)?)?;
-            }
-            dict.into_any()
-        }
-    })
-}
-
-fn number_to_py<'py>(py: Python<'py>, number: &Number) -> PyResult<Bound<'py, PyAny>> {
-    if let Some(int) = number.as_i64() {
-        return Ok(int.into_pyobject(py)?.into_any());
-    }
-    // Ids above i64::MAX still fit a u64; serde_json keeps them exact there.
-    if let Some(int) = number.as_u64() {
-        return Ok(int.into_pyobject(py)?.into_any());
-    }
-    let float = number.as_f64().unwrap_or(f64::NAN);
-    Ok(PyFloat::new(py, float).into_any())
 }

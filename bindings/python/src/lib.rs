@@ -7,6 +7,8 @@ mod bridge;
 mod client;
 mod convert;
 mod errors;
+mod json_to_py;
+mod pages;
 mod runtime;
 mod turbine;
 
