@@ -3,15 +3,15 @@
 //! once, instead of the core building a `serde_json::Value` tree the host
 //! then converts (for 100,000 enrollments that tree alone is ~300 MB).
 //!
-//! The checks are a full JSON syntax pass (`IgnoredAny` allocates nothing),
-//! so text handed on always parses. Whatever these functions refuse — not
+//! The checks are a full parse that keeps nothing (strings and numbers
+//! decoded, no allocation), so text handed on always parses. Whatever these functions refuse — not
 //! JSON, another shape, an encoding the `requests` decoding would change —
 //! takes the parsed path instead, which gives the same records or the same
 //! error as before.
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -113,16 +113,71 @@ impl<'de> Deserialize<'de> for CountedArray {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<CountedArray, A::Error> {
                 let mut count = 0;
-                while items.next_element::<IgnoredAny>()?.is_some() {
+                while items.next_element::<Checked>()?.is_some() {
                     count += 1;
                 }
                 Ok(CountedArray(count))
             }
-            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<CountedArray, A::Error> {
-                Err(de::Error::custom("not an array"))
-            }
         }
         deserializer.deserialize_seq(Count)
+    }
+}
+
+/// Any JSON value, checked as a full parse checks it but kept nowhere.
+/// `IgnoredAny` is not enough: it skips strings and numbers without
+/// decoding them, so a lone surrogate escape (`"\ud800"`) or a number
+/// beyond `f64` (`1e400`) would pass here and then fail (or read
+/// differently) in the host's parse, where the parsed path refuses the
+/// page. Decoding each string and number costs no allocation: serde_json
+/// borrows strings without escapes and unescapes the rest into a reused
+/// buffer.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Checked)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Checked, A::Error> {
+        while items.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut members: A) -> Result<Checked, A::Error> {
+        while members.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
     }
 }
 
@@ -158,6 +213,9 @@ mod tests {
         assert_eq!(array_len("[1, 2] x"), None, "trailing garbage");
         assert_eq!(array_len("[1, tru]"), None, "bad literal inside");
         assert_eq!(array_len("[\"\\q\"]"), None, "bad escape inside");
+        assert_eq!(array_len("[\"\\ud800\"]"), None, "a lone surrogate");
+        assert_eq!(array_len("[{\"a\": 1e400}]"), None, "beyond f64");
+        assert_eq!(array_len("[{\"a\": [1, {\"b\": \"\\u00e9\"}]}]"), Some(1));
         assert_eq!(array_len("{\"a\": 1}"), None, "an object");
         assert_eq!(array_len("7"), None);
     }

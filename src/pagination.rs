@@ -156,12 +156,14 @@ async fn all_pages(
             Some(page_records) => (head_of(&response), page_records),
             None => {
                 let mut envelope = envelope_of(response);
-                let Body::Json(Value::Array(items)) =
-                    std::mem::replace(&mut envelope.body, Body::Text(String::new()))
-                else {
-                    return Err(not_a_page(prepared, page, &envelope, "a JSON array"));
-                };
-                (envelope, PageRecords::Values(items))
+                match std::mem::replace(&mut envelope.body, Body::Text(String::new())) {
+                    Body::Json(Value::Array(items)) => (envelope, PageRecords::Values(items)),
+                    other => {
+                        // Put back, so the error says what the page was.
+                        envelope.body = other;
+                        return Err(not_a_page(prepared, page, &envelope, "a JSON array"));
+                    }
+                }
             }
         };
         let count = page_records.len();
