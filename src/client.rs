@@ -48,6 +48,19 @@ impl Client {
         Ok(Client::with_transport(config, Arc::new(transport)))
     }
 
+    /// A client sharing this one's configuration, rate limiter and retry
+    /// jitter, with a connection pool of its own: for a host that drives
+    /// requests from a second async runtime (a pooled connection belongs to
+    /// the runtime that opened it), while both count against one set of
+    /// KnowBe4 limits.
+    #[cfg(feature = "native")]
+    pub fn with_own_pool(&self) -> Result<Client> {
+        let transport = crate::transport::ReqwestTransport::new(&self.config)?;
+        let mut client = self.clone();
+        client.transport = Arc::new(transport);
+        Ok(client)
+    }
+
     /// A client on a transport the host supplies.
     #[must_use]
     pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Client {
@@ -115,17 +128,22 @@ impl Client {
     /// request is sent; any HTTP status comes back as an envelope.
     pub async fn run_action(&self, action: &str, input: &ActionInput) -> Result<Envelope> {
         let prepared = prepare(action, input)?;
+        self.run_prepared(&prepared).await
+    }
+
+    /// Run a checked plan (every run of an action ends here).
+    pub(crate) async fn run_prepared(&self, prepared: &Prepared) -> Result<Envelope> {
         let run = ActionRun::new(self, prepared.action.name);
         let result = match prepared.action.handler {
-            Handler::Http => pagination::execute(&run, &prepared)
+            Handler::Http => pagination::execute(&run, prepared)
                 .await
                 .map(|mut envelope| {
-                    crate::filters::apply_status(&prepared, &mut envelope);
+                    crate::filters::apply_status(prepared, &mut envelope);
                     envelope
                 }),
-            Handler::Modules => crate::modules::all(&run, &prepared).await,
-            Handler::Module => crate::modules::one(&run, &prepared).await,
-            Handler::ComplianceReport => crate::report::run(&run, &prepared).await,
+            Handler::Modules => crate::modules::all(&run, prepared).await,
+            Handler::Module => crate::modules::one(&run, prepared).await,
+            Handler::ComplianceReport => crate::report::run(&run, prepared).await,
         };
         result
             .map(|mut envelope| {

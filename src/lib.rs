@@ -52,7 +52,7 @@ pub use pagination::{PageProgress, MAX_PAGES};
 pub use policy::{RateLimits, RetryPolicy};
 pub use queries::{EnrollmentsQuery, PageQuery, TrainingCampaignsQuery};
 pub use secret::Token;
-pub use stream::{PageRecords, PageSink, Streamed};
+pub use stream::{PageRecords, PageSink, Plan, Streamed};
 
 /// The connector's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

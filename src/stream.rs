@@ -99,13 +99,40 @@ impl Client {
         input: &ActionInput,
         sink: &mut dyn PageSink,
     ) -> Result<Streamed> {
-        let prepared = prepare(action, input)?;
-        if prepared.action.handler != Handler::Http || prepared.mode == Mode::Single {
-            return self.run_action(action, input).await.map(Streamed::Whole);
+        let plan = Plan::new(action, input)?;
+        self.run_plan_streamed(&plan, sink).await
+    }
+
+    /// [`run_action_streamed`](Client::run_action_streamed) with the input
+    /// as a JSON object, as [`run_action_json`](Client::run_action_json).
+    pub async fn run_action_json_streamed(
+        &self,
+        action: &str,
+        input: Value,
+        sink: &mut dyn PageSink,
+    ) -> Result<Streamed> {
+        let plan = Plan::from_json(action, input)?;
+        self.run_plan_streamed(&plan, sink).await
+    }
+
+    /// Run a [`Plan`], gathering a multi-page list into one envelope.
+    pub async fn run_plan(&self, plan: &Plan) -> Result<Envelope> {
+        self.run_prepared(&plan.prepared).await
+    }
+
+    /// Run a [`Plan`], giving a multi-page list's records to `sink`.
+    pub async fn run_plan_streamed(
+        &self,
+        plan: &Plan,
+        sink: &mut dyn PageSink,
+    ) -> Result<Streamed> {
+        let prepared = &plan.prepared;
+        if !plan.is_multi_page_list() {
+            return self.run_prepared(prepared).await.map(Streamed::Whole);
         }
         let run = ActionRun::new(self, prepared.action.name);
-        let mut adapter = HostSink::new(&prepared, sink);
-        let pulled = pagination::pull(&run, &prepared, &mut adapter).await;
+        let mut adapter = HostSink::new(prepared, sink);
+        let pulled = pagination::pull(&run, prepared, &mut adapter).await;
         let requests = run.requests();
         match pulled.map_err(|err| err.in_action(prepared.action.name))? {
             Pulled::Complete(mut envelope) => {
@@ -119,17 +146,47 @@ impl Client {
             }
         }
     }
+}
 
-    /// [`run_action_streamed`](Client::run_action_streamed) with the input
-    /// as a JSON object, as [`run_action_json`](Client::run_action_json).
-    pub async fn run_action_json_streamed(
-        &self,
-        action: &str,
-        input: Value,
-        sink: &mut dyn PageSink,
-    ) -> Result<Streamed> {
+/// An action with its input, checked and planned: nothing in it can be
+/// refused any more. Lets a host see what a run will do (one request, or a
+/// pull) and pick how to run it, without checking the input twice.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    prepared: Prepared,
+}
+
+impl Plan {
+    /// Check `input` against `action` (refusals name the input).
+    pub fn new(action: &str, input: &ActionInput) -> Result<Plan> {
+        Ok(Plan {
+            prepared: prepare(action, input)?,
+        })
+    }
+
+    /// [`Plan::new`] with the input as a JSON object
+    /// (`{"path_parameters": {...}, "parameters": {...}}`).
+    pub fn from_json(action: &str, input: Value) -> Result<Plan> {
         let input = ActionInput::from_value(input).map_err(|err| err.in_action(action))?;
-        self.run_action_streamed(action, &input, sink).await
+        Plan::new(action, &input)
+    }
+
+    /// The action's name.
+    #[must_use]
+    pub fn action(&self) -> &'static str {
+        self.prepared.action.name
+    }
+
+    /// True when the action is answered by exactly one request: a single
+    /// record, or one page asked for.
+    #[must_use]
+    pub fn is_single_request(&self) -> bool {
+        self.prepared.action.handler == Handler::Http && self.prepared.mode == Mode::Single
+    }
+
+    /// True for a list fetched page after page (what a [`PageSink`] gets).
+    fn is_multi_page_list(&self) -> bool {
+        self.prepared.action.handler == Handler::Http && self.prepared.mode != Mode::Single
     }
 }
 

@@ -8,10 +8,9 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use knowbe4_connector::{Client, Error, Streamed};
+use knowbe4_connector::{Client, Error, Plan, Streamed};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use serde_json::Value;
 use tokio::runtime::Runtime;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
 
@@ -52,18 +51,11 @@ type Work = JoinHandle<Result<Streamed, Error>>;
 /// Start `action` on the runtime. Its answer comes back through the task;
 /// a multi-page list's records come page by page through the queue, so
 /// the caller builds Python objects while the next pages are fetched.
-fn spawn_pull(
-    runtime: &Runtime,
-    client: Client,
-    action: String,
-    input: Value,
-) -> (Work, PageQueue) {
+fn spawn_pull(runtime: &Runtime, client: Client, plan: Plan) -> (Work, PageQueue) {
     let (mut sink, pages) = pages::queue();
     let task = runtime.spawn(async move {
         let _counted = InFlight::enter();
-        client
-            .run_action_json_streamed(&action, input, &mut sink)
-            .await
+        client.run_plan_streamed(&plan, &mut sink).await
     });
     (task, pages)
 }
@@ -104,10 +96,10 @@ pub(crate) fn block_on<'py>(
     py: Python<'py>,
     runtime: &Runtime,
     client: Client,
-    action: &str,
-    input: Value,
+    plan: Plan,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (mut task, mut pages) = spawn_pull(runtime, client, action.to_owned(), input);
+    let action = plan.action();
+    let (mut task, mut pages) = spawn_pull(runtime, client, plan);
     let abort = task.abort_handle();
     let records = PyList::empty(py);
     let mut strings = StrCache::default();
@@ -121,18 +113,47 @@ pub(crate) fn block_on<'py>(
     outcome(py, action, joined, records)
 }
 
+/// Run a single-request action on the calling thread, driving the
+/// current-thread runtime `local` with the GIL released; Ctrl-C is
+/// honoured as in [`block_on`] (the request is dropped, i.e. cancelled).
+pub(crate) fn call_here<'py>(
+    py: Python<'py>,
+    local: &Runtime,
+    client: Client,
+    plan: Plan,
+) -> PyResult<Bound<'py, PyDict>> {
+    let work = async move {
+        let _counted = InFlight::enter();
+        client.run_plan(&plan).await
+    };
+    let mut work = std::pin::pin!(work);
+    let result = loop {
+        let waited = py.detach(|| {
+            local.block_on(async { tokio::time::timeout(SIGNAL_POLL, work.as_mut()).await })
+        });
+        match waited {
+            Ok(result) => break result,
+            Err(_still_running) => py.check_signals()?,
+        }
+    };
+    match result {
+        Ok(envelope) => envelope_to_py(py, envelope),
+        Err(err) => Err(to_py_err(py, &err)),
+    }
+}
+
 /// Start `action` and return an asyncio future of its envelope, bound to the
 /// running event loop.
 pub(crate) fn spawn_future<'py>(
     py: Python<'py>,
     runtime: &Runtime,
     client: Client,
-    action: String,
-    input: Value,
+    plan: Plan,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let action = plan.action();
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
-    let (task, mut pages) = spawn_pull(runtime, client, action.clone(), input);
+    let (task, mut pages) = spawn_pull(runtime, client, plan);
     let abort = task.abort_handle();
     // Whatever ends the future (a result, or the caller cancelling the
     // awaiting task) means nobody needs the work any more.
@@ -153,9 +174,9 @@ pub(crate) fn spawn_future<'py>(
             let converted = Python::try_attach(|py| {
                 let records = records.get_or_insert_with(|| PyList::empty(py).unbind());
                 std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    append_page(py, page, records.bind(py), &mut strings, &action)
+                    append_page(py, page, records.bind(py), &mut strings, action)
                 }))
-                .unwrap_or_else(|payload| Err(panic_to_py_err(py, &*payload, Some(&action))))
+                .unwrap_or_else(|payload| Err(panic_to_py_err(py, &*payload, Some(action))))
             });
             match converted {
                 Some(Ok(())) => {}
@@ -179,7 +200,7 @@ pub(crate) fn spawn_future<'py>(
                 Some(err) => Err(err),
                 None => {
                     let records = records.map_or_else(|| PyList::empty(py), |r| r.into_bound(py));
-                    outcome(py, &action, joined, records)
+                    outcome(py, action, joined, records)
                 }
             };
             deliver(py, &event_loop, &waiting, result);

@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use knowbe4_connector::{Client, ClientConfig, Error, RateLimits, RetryPolicy};
+use knowbe4_connector::{Client, ClientConfig, Error, Plan, RateLimits, RetryPolicy};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 use serde_json::Value;
@@ -14,7 +14,8 @@ use serde_json::Value;
 use crate::bridge;
 use crate::convert::to_value;
 use crate::errors::{panic_to_py_err, to_py_err};
-use crate::runtime::runtime;
+use crate::runtime::{local_runtime, runtime};
+use tokio::runtime::Runtime;
 
 /// A KnowBe4 connector client (internal: use `knowbe4_connector.Client`).
 #[pyclass(frozen, module = "knowbe4_connector._native")]
@@ -23,6 +24,10 @@ pub(crate) struct NativeClient {
     /// The core client of the process that last used it. Its connection
     /// pool belongs to that process's runtime, so a forked child builds its own.
     current: Mutex<(u32, Client)>,
+    /// The same client with its own connection pool on this process's
+    /// current-thread runtime, for single-request blocking calls; made on
+    /// first use, sharing the rate limiter.
+    local: Mutex<Option<(u32, Client)>>,
 }
 
 #[pymethods]
@@ -123,6 +128,7 @@ impl NativeClient {
                 Ok(NativeClient {
                     config,
                     current: Mutex::new((std::process::id(), client)),
+                    local: Mutex::new(None),
                 })
             })();
             built.map_err(|err| to_py_err(py, &err))
@@ -155,9 +161,16 @@ impl NativeClient {
         inputs: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guarded(py, Some(action), || {
-            let (client, input) = self.prepare(py, action, inputs)?;
+            let (client, plan) = self.prepare(py, action, inputs)?;
+            if plan.is_single_request() {
+                let local = local_runtime().map_err(|err| runtime_error(py, &err))?;
+                let client = self
+                    .local_client(&local, &client)
+                    .map_err(|err| to_py_err(py, &err.in_action(action)))?;
+                return bridge::call_here(py, &local, client, plan);
+            }
             let runtime = runtime_or_err(py)?;
-            bridge::block_on(py, &runtime, client, action, input)
+            bridge::block_on(py, &runtime, client, plan)
         })
     }
 
@@ -170,27 +183,30 @@ impl NativeClient {
         inputs: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guarded(py, Some(action), || {
-            let (client, input) = self.prepare(py, action, inputs)?;
+            let (client, plan) = self.prepare(py, action, inputs)?;
             let runtime = runtime_or_err(py)?;
-            bridge::spawn_future(py, &runtime, client, action.to_owned(), input)
+            bridge::spawn_future(py, &runtime, client, plan)
         })
     }
 }
 
 impl NativeClient {
-    /// Convert the inputs (with the GIL, before releasing it) and pick this
-    /// process's core client.
+    /// Convert and check the inputs (with the GIL, before releasing it:
+    /// refusals raise here, before any request) and pick this process's
+    /// core client.
     fn prepare(
         &self,
         py: Python<'_>,
         action: &str,
         inputs: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<(Client, Value)> {
+    ) -> PyResult<(Client, Plan)> {
         let input = match inputs {
             Some(inputs) => to_value(inputs, "inputs"),
             None => Ok(Value::Null),
         };
-        let prepared = input.and_then(|input| Ok((self.client()?, input)));
+        let prepared = input
+            .and_then(|input| Plan::from_json(action, input))
+            .and_then(|plan| Ok((self.client()?, plan)));
         prepared.map_err(|err| to_py_err(py, &err.in_action(action)))
     }
 
@@ -208,6 +224,27 @@ impl NativeClient {
     }
 }
 
+impl NativeClient {
+    /// This process's client for the current-thread runtime: `shared`
+    /// (the runtime-pool client) with a connection pool of its own.
+    fn local_client(&self, local: &Runtime, shared: &Client) -> Result<Client, Error> {
+        let pid = std::process::id();
+        let mut slot = self.local.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((owner, client)) = slot.as_ref() {
+            if *owner == pid {
+                return Ok(client.clone());
+            }
+        }
+        let _entered = local.enter();
+        let client = shared.with_own_pool()?;
+        if let Some(inherited) = slot.replace((pid, client.clone())) {
+            // A parent's pool: its connections are not this process's to close.
+            std::mem::forget(inherited);
+        }
+        Ok(client)
+    }
+}
+
 fn new_core_client(config: &ClientConfig) -> Result<Client, Error> {
     let runtime = runtime().map_err(|err| {
         Error::new(
@@ -220,14 +257,16 @@ fn new_core_client(config: &ClientConfig) -> Result<Client, Error> {
     Client::new(config.clone())
 }
 
-fn runtime_or_err(py: Python<'_>) -> PyResult<std::sync::Arc<tokio::runtime::Runtime>> {
-    runtime().map_err(|err| {
-        crate::errors::internal(
-            py,
-            &format!("could not start the async runtime: {err}"),
-            None,
-        )
-    })
+fn runtime_or_err(py: Python<'_>) -> PyResult<std::sync::Arc<Runtime>> {
+    runtime().map_err(|err| runtime_error(py, &err))
+}
+
+fn runtime_error(py: Python<'_>, err: &std::io::Error) -> PyErr {
+    crate::errors::internal(
+        py,
+        &format!("could not start the async runtime: {err}"),
+        None,
+    )
 }
 
 /// Run a Python entry point, turning a panic into a `KnowBe4Error`.

@@ -3,6 +3,8 @@
 //! `serde_json::Value` tree in between) or from an already parsed `Value`.
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState as FastHashState;
 use std::fmt;
 
 use pyo3::prelude::*;
@@ -18,18 +20,27 @@ use serde_json::{Number, Value};
 /// Bounded, so a body of unique texts cannot grow it without limit: past
 /// the bound, texts are made fresh. Holds unbound references so it can
 /// outlive one GIL scope (the async path converts each page separately).
+/// Starts remembering only after [`StrCache::WARM_UP`] texts, so a
+/// one-record answer does not pay for filling a table it never reuses.
 #[derive(Default)]
 pub(crate) struct StrCache {
-    map: HashMap<Box<str>, Py<PyString>>,
+    map: HashMap<Box<str>, Py<PyString>, FastHashState>,
+    seen: usize,
 }
 
 impl StrCache {
     const MAX_ENTRIES: usize = 8192;
     /// Longer texts rarely repeat (e-mail addresses, timestamps).
     const MAX_LEN: usize = 40;
+    /// About one record's worth of texts times a dozen records.
+    const WARM_UP: usize = 256;
 
     fn get<'py>(&mut self, py: Python<'py>, text: &str) -> Bound<'py, PyString> {
         if text.len() > Self::MAX_LEN {
+            return PyString::new(py, text);
+        }
+        if self.seen < Self::WARM_UP {
+            self.seen += 1;
             return PyString::new(py, text);
         }
         if let Some(cached) = self.map.get(text) {

@@ -35,6 +35,33 @@ pub(crate) fn runtime() -> std::io::Result<Arc<Runtime>> {
     Ok(runtime)
 }
 
+static LOCAL_RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+
+/// This process's current-thread runtime: single-request calls of the
+/// blocking client run on the calling thread with it, so a call makes no
+/// hop to a worker thread and back (the hop cost about as much as the
+/// call). Several threads may drive it at once; tokio hands its driver
+/// from one to the next. Worker-less, so nothing to stop at exit.
+pub(crate) fn local_runtime() -> std::io::Result<Arc<Runtime>> {
+    let pid = std::process::id();
+    let mut slot = LOCAL_RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((owner, runtime)) = slot.as_ref() {
+        if *owner == pid {
+            return Ok(Arc::clone(runtime));
+        }
+    }
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?,
+    );
+    if let Some((_, inherited)) = slot.replace((pid, Arc::clone(&runtime))) {
+        // As for the shared runtime: the parent's state is not ours to drop.
+        std::mem::forget(inherited);
+    }
+    Ok(runtime)
+}
+
 /// Stop this process's runtime, waiting up to `grace` for its tasks. Called
 /// from an `atexit` hook, while the interpreter is still whole: a worker
 /// thread that touched Python during finalization would be ended by
