@@ -114,6 +114,7 @@ def bench(url):
     # 1. Full pulls -------------------------------------------------------
     pulls = {
         "Rust core (get_all_training_enrollments)": [RUST, "pull", url],
+        "Rust core, pages kept as text (run_action_streamed)": [RUST, "pull-pages", url],
         "Python connector, sync": PYC + ["connector-sync-pull", url],
         "Python connector, async": PYC + ["connector-async-pull", url],
         "requests.Session loop + .json()": PYC + ["requests-pull", url],

@@ -1,13 +1,31 @@
 //! Benchmark contender: the Rust core against a running simulator.
 //!
-//! knowbe4-bench pull URL                 one full pull of every enrollment
+//! knowbe4-bench pull URL                 one full pull of every enrollment (one Value tree)
+//! knowbe4-bench pull-pages URL           the same pull streamed: each page's checked JSON text kept
 //! knowbe4-bench single URL N IDS_FILE    N get_a_specific_training_enrollment calls (ids cycled)
 //! knowbe4-bench limited URL SCALE        one full pull with KnowBe4's limits scaled by SCALE
 //!
 //! Prints one JSON line on stdout.
 use std::time::Instant;
 
-use knowbe4_connector::{Body, Client, ClientConfig, EnrollmentsQuery, RateLimits};
+use knowbe4_connector::transport::BoxFuture;
+use knowbe4_connector::{
+    ActionInput, Body, Client, ClientConfig, EnrollmentsQuery, PageRecords, PageSink, RateLimits,
+    Streamed,
+};
+
+/// Keeps every page as it arrives: what a host that parses pages itself holds.
+#[derive(Default)]
+struct KeepPages {
+    pages: Vec<PageRecords>,
+}
+
+impl PageSink for KeepPages {
+    fn accept(&mut self, page: PageRecords) -> BoxFuture<'_, knowbe4_connector::Result<()>> {
+        self.pages.push(page);
+        Box::pin(async { Ok(()) })
+    }
+}
 
 fn client(url: &str, limits: Option<RateLimits>) -> Client {
     let config = ClientConfig::builder()
@@ -43,6 +61,28 @@ async fn main() {
             println!(
                 "{{\"wall_s\":{wall},\"records\":{},\"status\":{}}}",
                 records(&env.body),
+                env.status_code
+            );
+        }
+        "pull-pages" => {
+            let client = client(&url, None);
+            let mut sink = KeepPages::default();
+            let start = Instant::now();
+            let streamed = client
+                .run_action_streamed(
+                    "get_all_training_enrollments",
+                    &ActionInput::new(),
+                    &mut sink,
+                )
+                .await
+                .expect("pull");
+            let wall = start.elapsed().as_secs_f64();
+            let Streamed::Pages(env) = streamed else {
+                panic!("expected every page, got {streamed:?}");
+            };
+            let n: usize = sink.pages.iter().map(PageRecords::len).sum();
+            println!(
+                "{{\"wall_s\":{wall},\"records\":{n},\"status\":{}}}",
                 env.status_code
             );
         }
