@@ -1,16 +1,17 @@
 //! The JS `Client` class: one async method per action, plus `runAction`
 //! for Turbine-shaped input. Every method goes through `run`, i.e. through
-//! the core's `run_action_json`: one conversion path, one validator.
+//! the core's `run_action_json_streamed`: one conversion path, one validator.
 
 use std::sync::Arc;
 
-use knowbe4_connector::Result;
+use knowbe4_connector::{Result, Streamed};
 use serde_json::Value;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::fetch::FetchTransport;
 use crate::inputs;
+use crate::pages::JsPages;
 use crate::types::{
     ActionInputs, ActionName, ClientOptions, EnrollmentOptions, EnvelopePromise, Id, PageOptions,
     RiskScoreHistoryOptions, TrainingCampaignsOptions, TrainingEnrollmentsOptions,
@@ -147,11 +148,19 @@ impl Client {
         };
         let client = self.inner.clone();
         spawn::promise(async move {
-            let envelope = client
-                .run_action_json(&action, input)
+            // A multi-page list comes page by page, each page parsed by the
+            // host's JSON.parse (pages.rs); anything else as one envelope.
+            let mut pages = JsPages::new();
+            let streamed = client
+                .run_action_json_streamed(&action, input, &mut pages)
                 .await
                 .map_err(|err| errors::to_js(&err))?;
-            envelope::to_js(&envelope).map_err(|err| errors::to_js(&err.in_action(&action)))
+            let converted = match streamed {
+                Streamed::Pages(head) => pages.envelope(&head),
+                // Whatever a stopped pull gave the sink is not the answer.
+                Streamed::Whole(envelope) => envelope::to_js(&envelope),
+            };
+            converted.map_err(|err| errors::to_js(&err.in_action(&action)))
         })
         .unchecked_into()
     }

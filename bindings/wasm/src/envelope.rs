@@ -12,6 +12,9 @@ use wasm_bindgen::JsValue;
 /// the objects, instead of building them from Rust (`serde_wasm_bindgen`),
 /// which costs JS calls per key and value. `JSON.parse` also rounds integers
 /// beyond 2^53 as `response.json()` does, so there is one path for every body.
+///
+/// Used for single answers and for the head of a multi-page pull, whose
+/// records never become a `serde_json::Value` tree (see `pages.rs`).
 pub fn to_js(envelope: &Envelope) -> Result<JsValue> {
     let text = serde_json::to_string(envelope)
         .map_err(|err| Error::new(ErrorKind::Decode, err.to_string()))?;

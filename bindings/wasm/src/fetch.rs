@@ -181,6 +181,8 @@ async fn exchange(
         status: status as u16,
         reason,
         headers,
+        // The one copy of the body: into wasm memory, where the core reads
+        // it and `pages.rs` decodes page text in place (no copy back).
         body: Uint8Array::new(&body).to_vec().into(),
     })
 }

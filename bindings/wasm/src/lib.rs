@@ -1,7 +1,8 @@
 //! The KnowBe4 connector for JavaScript hosts: Node, Deno, browsers and
 //! workers. A thin edge over the core crate: JS options become a
 //! `ClientConfig`, JS arguments become Turbine-shaped input for the core's
-//! one `run_action` path, the core's envelope becomes a plain JS object and
+//! one `run_action_streamed` path, the core's envelope becomes a plain JS
+//! object (a multi-page list parsed page by page by the host's `JSON.parse`) and
 //! its errors become JS `Error`s with a stable `code`. The network belongs to
 //! the host: every request goes through a `fetch` function.
 //!
@@ -17,6 +18,7 @@ mod errors;
 mod fetch;
 mod inputs;
 mod options;
+mod pages;
 mod panic;
 mod spawn;
 mod types;

@@ -1,6 +1,6 @@
 // Every action against the simulator, through the built Node package.
 "use strict";
-const { test, before, after } = require("node:test");
+const { test, describe, before, after } = require("node:test");
 const assert = require("node:assert/strict");
 const sim = require("./simulator.cjs");
 const { Client, actionNames, version } = require(sim.pkg);
@@ -156,4 +156,143 @@ test("training tools: store purchases, modules, status filter, compliance report
   const report = (await client.runAction("get_training_compliance_report", {})).json_body;
   assert.equal(report.total_enrollments, all.length);
   assert.match(report.as_of, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+});
+
+// Multi-page pulls take the streamed path: each page's JSON text is parsed
+// by the host's JSON.parse and the pages are joined into one array. The
+// answer must be exactly what a plain fetch loop gets.
+describe("multi-page pulls against a plain fetch loop", () => {
+  let big;
+  let bigClient;
+  const auth = { headers: { Authorization: `Bearer ${sim.TOKEN}` } };
+  before(async () => {
+    // 1,650 enrollments: pages of 500, 500, 500 and 150.
+    big = await sim.start(["--users", "550"]);
+    bigClient = new Client({ url: big.url, token: sim.TOKEN });
+  });
+  after(() => big?.stop());
+
+  async function fetchPages(query = "") {
+    const records = [];
+    for (let page = 1; ; page++) {
+      const response = await fetch(
+        `${big.url}/v1/training/enrollments?${query}page=${page}&per_page=500`,
+        auth,
+      );
+      assert.equal(response.status, 200);
+      const batch = await response.json();
+      records.push(...batch);
+      if (batch.length < 500) return { records, pages: page };
+    }
+  }
+
+  async function fetchCursor() {
+    const records = [];
+    for (let cursor = "true"; ; ) {
+      const response = await fetch(
+        `${big.url}/v1/training/enrollments?cursor=${encodeURIComponent(cursor)}&per_page=500`,
+        auth,
+      );
+      assert.equal(response.status, 200);
+      const body = await response.json();
+      records.push(...body.data);
+      cursor = body._metadata?.next_cursor;
+      if (!cursor || body.data.length === 0) return records;
+    }
+  }
+
+  function assertListEnvelope(envelope) {
+    assert.deepEqual(Object.keys(envelope), ["status_code", "response_headers", "reason", "json_body"]);
+    assertEnvelope(envelope);
+    assert.equal(envelope.reason, "OK");
+    assert.ok(Array.isArray(envelope.json_body));
+    assert.equal(Object.getPrototypeOf(envelope.json_body), Array.prototype);
+  }
+
+  test("page numbers: the same records, in the same order", async () => {
+    const expected = await fetchPages();
+    assert.equal(expected.pages, 4);
+    assert.equal(expected.records.length, 1650);
+    await big.clearRequests();
+    const envelope = await bigClient.listTrainingEnrollments();
+    assertListEnvelope(envelope);
+    assert.equal(envelope.json_body.length, expected.records.length);
+    assert.deepEqual(envelope.json_body, expected.records);
+    const pages = (await big.requests()).filter((r) => r.path === "/v1/training/enrollments");
+    assert.equal(pages.length, 4);
+    // With a query input, through runAction too.
+    const filtered = await fetchPages("include_campaign_id=true&");
+    const generic = await bigClient.runAction("get_all_training_enrollments", {
+      parameters: { include_campaign_id: true },
+    });
+    assertListEnvelope(generic);
+    assert.deepEqual(generic.json_body, filtered.records);
+  });
+
+  test("cursor paging: the same records, in the same order", async () => {
+    const expected = await fetchCursor();
+    assert.equal(expected.length, 1650);
+    const envelope = await bigClient.listTrainingEnrollments({ cursor: true });
+    assertListEnvelope(envelope);
+    assert.deepEqual(envelope.json_body, expected);
+  });
+
+  test("the status filter (parsed pages) keeps the order across pages", async () => {
+    const { records } = await fetchPages();
+    const envelope = await bigClient.runAction("get_all_training_enrollments", {
+      parameters: { status: "completed" },
+    });
+    assertListEnvelope(envelope);
+    const pageOf = records.map((e, i) => [e, Math.floor(i / 500) + 1]);
+    const kept = pageOf.filter(([e]) => e.status === "Completed");
+    assert.equal(new Set(kept.map(([, page]) => page)).size, 4, "every page has some");
+    const expected = kept.map(([e]) => e);
+    assert.deepEqual(envelope.json_body, expected);
+  });
+
+  test("a page in the middle answering 500 is the answer, not a partial list", async () => {
+    const fault = (after) => [
+      { path: "/v1/training/enrollments", after, times: 1, fault: { kind: "status", status: 500 } },
+    ];
+    // What that page answers, fetched plainly.
+    await big.setFaults(fault(0));
+    const plain = await fetch(`${big.url}/v1/training/enrollments?page=2&per_page=500`, auth);
+    const plainBody = await plain.json();
+    assert.equal(plain.status, 500);
+
+    const once = new Client({ url: big.url, token: sim.TOKEN, maxAttempts: 1 });
+    await big.setFaults(fault(1));
+    await big.clearRequests();
+    try {
+      const envelope = await once.listTrainingEnrollments();
+      assert.deepEqual(Object.keys(envelope), ["status_code", "response_headers", "reason", "json_body"]);
+      assert.equal(envelope.status_code, 500);
+      assert.equal(envelope.reason, "Internal Server Error");
+      assert.equal(Object.getPrototypeOf(envelope.response_headers), Object.prototype);
+      assert.deepEqual(envelope.json_body, plainBody);
+      assert.ok(!Array.isArray(envelope.json_body));
+      const pages = (await big.requests()).filter((r) => r.path === "/v1/training/enrollments");
+      assert.deepEqual(
+        pages.map((r) => new URLSearchParams(r.query).get("page")),
+        ["1", "2"],
+        "the pull stopped at the failing page",
+      );
+
+      // A non-retried status (404) stops the pull the same way.
+      await big.setFaults([
+        { path: "/v1/training/enrollments", after: 2, times: 1, fault: { kind: "status", status: 404 } },
+      ]);
+      const missing = await bigClient.listTrainingEnrollments();
+      assert.equal(missing.status_code, 404);
+      assert.ok(!Array.isArray(missing.json_body));
+
+      // Retried (the default), the same failure heals and the list is whole.
+      await big.setFaults(fault(1));
+      const healed = await bigClient.listTrainingEnrollments();
+      assertListEnvelope(healed);
+      assert.deepEqual(healed.json_body, (await fetchPages()).records);
+    } finally {
+      await big.clearFaults();
+    }
+  });
 });
