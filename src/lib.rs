@@ -24,6 +24,7 @@ mod envelope;
 mod error;
 mod filters;
 mod input;
+mod json_check;
 pub mod manifest;
 mod modules;
 mod page_text;

@@ -3,20 +3,18 @@
 //! once, instead of the core building a `serde_json::Value` tree the host
 //! then converts (for 100,000 enrollments that tree alone is ~300 MB).
 //!
-//! The checks are a full parse that keeps nothing (strings and numbers
-//! decoded, no allocation), so text handed on always parses. Whatever these functions refuse — not
+//! The checks ([`crate::json_check`]) accept only what serde_json parses in
+//! full, so text handed on always parses, and parses to the same records. Whatever these functions refuse — not
 //! JSON, another shape, an encoding the `requests` decoding would change —
 //! takes the parsed path instead, which gives the same records or the same
 //! error as before.
 
-use std::fmt;
-
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::envelope::body_as_sent;
+use crate::json_check::{array_len, is_json};
 use crate::stream::PageRecords;
 use crate::transport::HttpResponse;
 
@@ -58,6 +56,11 @@ pub(crate) fn cursor_page(response: &HttpResponse) -> Option<CursorPage> {
         #[serde(rename = "_metadata", default)]
         metadata: Option<Value>,
     }
+    // serde skips unknown members without checking their strings and
+    // numbers: check the whole page first, as the parsed path parses it all.
+    if !is_json(text) {
+        return None;
+    }
     let page: Page<'_> = serde_json::from_str(text).ok()?;
     let data = page.data.get();
     let count = array_len(data)?;
@@ -91,94 +94,6 @@ fn text_of(response: &HttpResponse) -> Option<&str> {
         (Some(_), Some(_)) => return None,
     };
     body_as_sent(&response.body, content_type)
-}
-
-/// The number of items when `text` is one JSON array (whitespace around it
-/// allowed, nothing else), checked for syntax throughout.
-pub(crate) fn array_len(text: &str) -> Option<usize> {
-    serde_json::from_str::<CountedArray>(text)
-        .ok()
-        .map(|counted| counted.0)
-}
-
-struct CountedArray(usize);
-
-impl<'de> Deserialize<'de> for CountedArray {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Count;
-        impl<'de> Visitor<'de> for Count {
-            type Value = CountedArray;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON array")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<CountedArray, A::Error> {
-                let mut count = 0;
-                while items.next_element::<Checked>()?.is_some() {
-                    count += 1;
-                }
-                Ok(CountedArray(count))
-            }
-        }
-        deserializer.deserialize_seq(Count)
-    }
-}
-
-/// Any JSON value, checked as a full parse checks it but kept nowhere.
-/// `IgnoredAny` is not enough: it skips strings and numbers without
-/// decoding them, so a lone surrogate escape (`"\ud800"`) or a number
-/// beyond `f64` (`1e400`) would pass here and then fail (or read
-/// differently) in the host's parse, where the parsed path refuses the
-/// page. Decoding each string and number costs no allocation: serde_json
-/// borrows strings without escapes and unescapes the rest into a reused
-/// buffer.
-struct Checked;
-
-impl<'de> Deserialize<'de> for Checked {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(Checked)
-    }
-}
-
-impl<'de> Visitor<'de> for Checked {
-    type Value = Checked;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Checked, A::Error> {
-        while items.next_element::<Checked>()?.is_some() {}
-        Ok(Checked)
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, mut members: A) -> Result<Checked, A::Error> {
-        while members.next_entry::<Checked, Checked>()?.is_some() {}
-        Ok(Checked)
-    }
 }
 
 #[cfg(test)]

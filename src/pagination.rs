@@ -80,15 +80,6 @@ impl<F: FnMut(Vec<Value>)> RecordSink for F {
     }
 }
 
-/// A fingerprint of a page's bytes, to catch a server that serves the same
-/// full page again instead of the next one.
-fn fingerprint(response: &(HttpResponse, u32)) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    response.0.body.hash(&mut hasher);
-    hasher.finish()
-}
-
 /// How a pull ended.
 pub(crate) enum Pulled {
     /// Every page arrived; the envelope is the last page's, its body taken.
@@ -144,7 +135,9 @@ async fn all_pages(
                 &[("page", page.to_string()), ("per_page", per_page.clone())],
             )
             .await?;
-        let print = fingerprint(&response);
+        // Kept (a reference count, not a copy) to catch a server that
+        // serves the same full page again instead of the next one.
+        let body = response.0.body.clone();
         if !(200..300).contains(&response.0.status) {
             return Ok(Pulled::Stopped(envelope_of(response)));
         }
@@ -167,14 +160,14 @@ async fn all_pages(
             }
         };
         let count = page_records.len();
-        if count > 0 && previous == Some(print) {
+        if count > 0 && previous.as_ref() == Some(&body) {
             return Err(Error::new(
                 ErrorKind::Decode,
                 format!("page {page} is the same as page {} byte for byte: the server is not paging; stopping instead of returning duplicates", page - 1),
             )
             .in_action(prepared.action.name));
         }
-        previous = Some(print);
+        previous = Some(body);
         records += count;
         sink.accept(page_records).await?;
         let pages = pages_before + page - first_page + 1;
