@@ -55,14 +55,27 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    // The hot helpers are forced inline and scan with slice iterators: the
+    // wasm build is size-optimised (`opt-level=z`), which otherwise leaves
+    // a function call per byte (measured: 340 ms per 43 MB in Node).
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
 
+    /// The bytes not read yet.
+    #[inline(always)]
+    fn rest(&self) -> &[u8] {
+        self.bytes.get(self.at..).unwrap_or_default()
+    }
+
+    #[inline(always)]
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.at += 1;
-        }
+        let rest = self.rest();
+        self.at += rest
+            .iter()
+            .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
     }
 
     /// After `[`: the items up to and including `]`, counted.
@@ -155,6 +168,12 @@ impl Checker<'_> {
     /// text is a `&str`, so its bytes are valid UTF-8 already.
     fn string(&mut self) -> Option<()> {
         loop {
+            // serde_json refuses raw control characters in strings.
+            let plain = self
+                .rest()
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            self.at += plain;
             match self.peek()? {
                 b'"' => {
                     self.at += 1;
@@ -164,9 +183,7 @@ impl Checker<'_> {
                     self.at += 1;
                     self.escape()?;
                 }
-                // serde_json refuses raw control characters in strings.
-                0x00..=0x1F => return None,
-                _ => self.at += 1,
+                _ => return None,
             }
         }
     }
@@ -264,12 +281,15 @@ impl Checker<'_> {
     }
 
     /// A run of ASCII digits; how many.
+    #[inline(always)]
     fn digits(&mut self) -> usize {
-        let start = self.at;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.at += 1;
-        }
-        self.at - start
+        let rest = self.rest();
+        let count = rest
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(rest.len());
+        self.at += count;
+        count
     }
 }
 
