@@ -156,8 +156,8 @@ impl Client {
     /// Like [`run_action`](Client::run_action), with the input as a JSON
     /// object (`{"path_parameters": {...}, "parameters": {...}}`).
     pub async fn run_action_json(&self, action: &str, input: Value) -> Result<Envelope> {
-        let input = ActionInput::from_value(input).map_err(|err| err.in_action(action))?;
-        self.run_action(action, &input).await
+        let plan = crate::stream::Plan::from_json(action, input)?;
+        self.run_plan(&plan).await
     }
 
     /// `get_a_specific_policy`: one uploaded policy.

@@ -60,13 +60,15 @@ fn spawn_pull(runtime: &Runtime, client: Client, plan: Plan) -> (Work, PageQueue
     (task, pages)
 }
 
-/// Wait for `future` with the GIL released. Wakes every [`SIGNAL_POLL`]
-/// to run Python's signal handlers; if one raises (`KeyboardInterrupt`),
-/// the action's task is aborted and the exception returned.
+/// Drive `future` to its end on `runtime` from this thread, with the GIL
+/// released. Wakes every [`SIGNAL_POLL`] to run Python's signal handlers;
+/// if one raises (`KeyboardInterrupt`), `future` is dropped (cancelled),
+/// `task` (the action's spawned task, if any) aborted, and the exception
+/// returned.
 fn wait<T>(
     py: Python<'_>,
     runtime: &Runtime,
-    task: &AbortHandle,
+    task: Option<&AbortHandle>,
     future: impl Future<Output = T> + Send,
 ) -> PyResult<T>
 where
@@ -81,7 +83,7 @@ where
             Ok(done) => return Ok(done),
             Err(_still_running) => {
                 if let Err(interrupt) = py.check_signals() {
-                    task.abort();
+                    task.inspect(|task| task.abort());
                     return Err(interrupt);
                 }
             }
@@ -103,19 +105,19 @@ pub(crate) fn block_on<'py>(
     let abort = task.abort_handle();
     let records = PyList::empty(py);
     let mut strings = StrCache::default();
-    while let Some(page) = wait(py, runtime, &abort, pages.recv())? {
+    while let Some(page) = wait(py, runtime, Some(&abort), pages.recv())? {
         if let Err(err) = append_page(py, page, &records, &mut strings, action) {
             abort.abort();
             return Err(err);
         }
     }
-    let joined = wait(py, runtime, &abort, &mut task)?;
+    let joined = wait(py, runtime, Some(&abort), &mut task)?;
     outcome(py, action, joined, records)
 }
 
 /// Run a single-request action on the calling thread, driving the
-/// current-thread runtime `local` with the GIL released; Ctrl-C is
-/// honoured as in [`block_on`] (the request is dropped, i.e. cancelled).
+/// current-thread runtime `local` with the GIL released; Ctrl-C drops
+/// (cancels) the request.
 pub(crate) fn call_here<'py>(
     py: Python<'py>,
     local: &Runtime,
@@ -126,16 +128,7 @@ pub(crate) fn call_here<'py>(
         let _counted = InFlight::enter();
         client.run_plan(&plan).await
     };
-    let mut work = std::pin::pin!(work);
-    let result = loop {
-        let waited = py.detach(|| {
-            local.block_on(async { tokio::time::timeout(SIGNAL_POLL, work.as_mut()).await })
-        });
-        match waited {
-            Ok(result) => break result,
-            Err(_still_running) => py.check_signals()?,
-        }
-    };
+    let result = wait(py, local, None, work)?;
     match result {
         Ok(envelope) => envelope_to_py(py, envelope),
         Err(err) => Err(to_py_err(py, &err)),

@@ -160,14 +160,23 @@ impl<'de> Visitor<'de> for AppendItems<'_, '_, '_> {
         f.write_str("a JSON array")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
-        while let Some(item) = items.next_element_seed(Item(&mut *self.builder))? {
-            if let Err(err) = self.list.append(item) {
-                return Err(self.builder.fail(err));
-            }
-        }
-        Ok(())
+    fn visit_seq<A: SeqAccess<'de>>(self, items: A) -> Result<(), A::Error> {
+        append_items(self.builder, items, self.list)
     }
+}
+
+/// Parse each item of an array and append it to `list`.
+fn append_items<'de, 'py, A: SeqAccess<'de>>(
+    builder: &mut Builder<'_, 'py>,
+    mut items: A,
+    list: &Bound<'py, PyList>,
+) -> Result<(), A::Error> {
+    while let Some(item) = items.next_element_seed(Item(&mut *builder))? {
+        if let Err(err) = list.append(item) {
+            return Err(builder.fail(err));
+        }
+    }
+    Ok(())
 }
 
 /// Any JSON value, as a Python object.
@@ -214,13 +223,9 @@ impl<'de, 'py> Visitor<'de> for Item<'_, '_, 'py> {
         Ok(self.0.strings.get(self.0.py, text).into_any())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, items: A) -> Result<Self::Value, A::Error> {
         let list = PyList::empty(self.0.py);
-        while let Some(item) = items.next_element_seed(Item(&mut *self.0))? {
-            if let Err(err) = list.append(item) {
-                return Err(self.0.fail(err));
-            }
-        }
+        append_items(self.0, items, &list)?;
         Ok(list.into_any())
     }
 

@@ -9,33 +9,20 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::runtime::Runtime;
 
-static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+type Slot = Mutex<Option<(u32, Arc<Runtime>)>>;
+
+static RUNTIME: Slot = Mutex::new(None);
+static LOCAL_RUNTIME: Slot = Mutex::new(None);
 
 /// This process's runtime.
 pub(crate) fn runtime() -> std::io::Result<Arc<Runtime>> {
-    let pid = std::process::id();
-    // The lock only guards a pointer swap; a poisoned lock still holds a valid one.
-    let mut slot = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((owner, runtime)) = slot.as_ref() {
-        if *owner == pid {
-            return Ok(Arc::clone(runtime));
-        }
-    }
-    let runtime = Arc::new(
+    this_process(&RUNTIME, || {
         tokio::runtime::Builder::new_multi_thread()
             .thread_name("knowbe4-connector")
             .enable_all()
-            .build()?,
-    );
-    if let Some((_, inherited)) = slot.replace((pid, Arc::clone(&runtime))) {
-        // Dropping the parent's runtime in a child would wait for worker
-        // threads that do not exist here; leaking it is the safe choice.
-        std::mem::forget(inherited);
-    }
-    Ok(runtime)
+            .build()
+    })
 }
-
-static LOCAL_RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
 /// This process's current-thread runtime: single-request calls of the
 /// blocking client run on the calling thread with it, so a call makes no
@@ -43,20 +30,30 @@ static LOCAL_RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 /// call). Several threads may drive it at once; tokio hands its driver
 /// from one to the next. Worker-less, so nothing to stop at exit.
 pub(crate) fn local_runtime() -> std::io::Result<Arc<Runtime>> {
+    this_process(&LOCAL_RUNTIME, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    })
+}
+
+/// The runtime in `slot` if this process made it, else a new one from `build`.
+fn this_process(
+    slot: &Slot,
+    build: impl FnOnce() -> std::io::Result<Runtime>,
+) -> std::io::Result<Arc<Runtime>> {
     let pid = std::process::id();
-    let mut slot = LOCAL_RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
+    // The lock only guards a pointer swap; a poisoned lock still holds a valid one.
+    let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((owner, runtime)) = slot.as_ref() {
         if *owner == pid {
             return Ok(Arc::clone(runtime));
         }
     }
-    let runtime = Arc::new(
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?,
-    );
+    let runtime = Arc::new(build()?);
     if let Some((_, inherited)) = slot.replace((pid, Arc::clone(&runtime))) {
-        // As for the shared runtime: the parent's state is not ours to drop.
+        // Dropping the parent's runtime in a child would wait for worker
+        // threads that do not exist here; leaking it is the safe choice.
         std::mem::forget(inherited);
     }
     Ok(runtime)
